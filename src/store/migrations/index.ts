@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001-foundation.js';
+
+/**
+ * Every migration, in order. Listed by hand (not read from the folder) so the compiled CLI, the tests under tsx and a
+ * bundled build all see the same set. Names are permanent once released.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001-foundation': m0001,
+};

@@ -1,0 +1,137 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The database as Kysely sees it. Conventions for both dialects: ids are UUIDv7 text, timestamps ISO 8601 UTC text,
+ * booleans 0/1 integers, structured values JSON text. Each later capability adds its tables here and a migration.
+ */
+export interface Database {
+  settings: SettingsTable;
+  agencies: AgenciesTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  cases: CasesTable;
+  case_participants: CaseParticipantsTable;
+  audit_events: AuditEventsTable;
+  jobs: JobsTable;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface AgenciesTable {
+  id: string;
+  name: string;
+  country: string;
+  status: string;
+  /** 1 when this node hosts the agency (its users log in here); 0 for agencies known from the network. */
+  hosted: number;
+  node_url: string | null;
+  created_at: string;
+}
+
+export interface UsersTable {
+  id: string;
+  agency_id: string;
+  username: string;
+  display_name: string;
+  roles: string;
+  password_hash: string;
+  status: string;
+  totp_secret: Buffer | null;
+  totp_enabled: number;
+  totp_pending_secret: Buffer | null;
+  recovery_codes: string | null;
+  failed_logins: number;
+  locked_until: string | null;
+  last_login_at: string | null;
+  preferences: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface CasesTable {
+  id: string;
+  lead_agency_id: string;
+  reference: string;
+  title: string;
+  description: string;
+  status: string;
+  legal_authority: string | null;
+  review_date: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CaseParticipantsTable {
+  case_id: string;
+  agency_id: string;
+  access: string;
+  added_at: string;
+  added_by: string | null;
+}
+
+export interface AuditEventsTable {
+  seq: Generated<number>;
+  id: string;
+  at: string;
+  actor_id: string | null;
+  actor_name: string;
+  agency_id: string | null;
+  operation: string;
+  action: string;
+  object_type: string;
+  object_id: string | null;
+  case_id: string | null;
+  justification: string | null;
+  recipients: string | null;
+  details: string | null;
+  request_id: string | null;
+  ip: string | null;
+  prev_hash: string;
+  hash: string;
+  mac: string;
+}
+
+export interface JobsTable {
+  id: string;
+  name: string;
+  payload: string;
+  status: string;
+  attempts: number;
+  max_attempts: number;
+  run_after: string;
+  locked_by: string | null;
+  locked_until: string | null;
+  progress: string | null;
+  result: string | null;
+  error: string | null;
+  agency_id: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
