@@ -36,6 +36,8 @@ export function openStore(options: OpenStoreOptions): Store {
 
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    // An idle connection dropped by the server (restart, failover) must not crash the node; the pool reconnects.
+    pool.on('error', () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
     const url = new URL(options.databaseUrl);
     url.password = '';

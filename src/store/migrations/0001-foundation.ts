@@ -9,6 +9,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('value', 'text', (c) => c.notNull())
     .execute();
 
+  // The audit chain's append lock: updating this row serialises appenders in both dialects (see audit-log.ts).
+  await db.insertInto('settings').values({ key: 'audit.lock', value: '0' }).execute();
+
   await db.schema
     .createTable('agencies')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -112,7 +115,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('details', 'text')
     .addColumn('request_id', 'text')
     .addColumn('ip', 'text')
-    .addColumn('prev_hash', 'text', (c) => c.notNull())
+    .addColumn('prev_hash', 'text', (c) => c.notNull().unique())
     .addColumn('hash', 'text', (c) => c.notNull())
     .addColumn('mac', 'text', (c) => c.notNull())
     .execute();

@@ -8,7 +8,7 @@ export function isPostgres(db: Kysely<any>): boolean {
 /** An auto-incrementing integer primary key (the audit chain's order). */
 export function serialPrimaryKey(db: Kysely<any>) {
   return isPostgres(db)
-    ? (col: ColumnDefinitionBuilder) => col.primaryKey().generatedAlwaysAsIdentity()
+    ? (col: ColumnDefinitionBuilder) => col.primaryKey().generatedByDefaultAsIdentity()
     : (col: ColumnDefinitionBuilder) => col.primaryKey().autoIncrement();
 }
 
