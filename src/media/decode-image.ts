@@ -5,7 +5,7 @@
  * `limitInputPixels` backs that up, and libvips' operation cache is off so a batch of large files does not pile up
  * memory. Callers bound time (the worker pool terminates a stuck worker).
  */
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 
 sharp.cache(false);
 
@@ -64,7 +64,7 @@ const GREY_SPACES = new Set(['b-w', 'grey16']);
 
 /** Reads only the header (dimensions, format, orientation) of an untrusted image. */
 export async function readImageHeader(input: string | Buffer, maxPixels = DEFAULT_MAX_PIXELS): Promise<ImageHeader> {
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   try {
     meta = await sharp(input, { limitInputPixels: false, failOn: 'none' }).metadata();
   } catch (e) {
