@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { macWithMasterKey, type MasterKey } from '../exchange/crypto/master-key.js';
 import { actorAgency, actorName, type Actor } from '../identity/actor.js';
 import { newId, nowIso } from '../store/ids.js';
+import type { Selectable } from 'kysely';
 import type { AuditEventsTable, Database } from '../store/schema.js';
 import type { LoggedOperation } from './operations.js';
 
@@ -43,7 +44,7 @@ export interface AuditEvent {
   hash: string;
 }
 
-type ChainedFields = Omit<AuditEventsTable, 'seq' | 'hash' | 'mac'>;
+type ChainedFields = Omit<Selectable<AuditEventsTable>, 'seq' | 'hash' | 'mac'>;
 
 /** The hash covers every field but the sequence number, in a fixed order, so any edit changes it. */
 export function hashEvent(row: ChainedFields): string {
@@ -185,7 +186,7 @@ export function createAuditLog(deps: { db: Kysely<Database>; masterKey: MasterKe
   };
 }
 
-function toEvent(row: AuditEventsTable & { seq: number }): AuditEvent {
+function toEvent(row: Selectable<AuditEventsTable>): AuditEvent {
   return {
     seq: row.seq,
     id: row.id,

@@ -14,4 +14,4 @@ export const LOGGED_OPERATIONS = [
   'authentication',
 ] as const;
 export type LoggedOperation = (typeof LOGGED_OPERATIONS)[number];
-export const LoggedOperationSchema = Type.Union(LOGGED_OPERATIONS.map((o) => Type.Literal(o)));
+export const LoggedOperationSchema = Type.Enum(LOGGED_OPERATIONS);

@@ -4,7 +4,7 @@ import { Type, type Static } from 'typebox';
 export const ROLES = ['investigator', 'victim-id', 'analyst', 'prosecutor', 'admin', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
+export const RoleSchema = Type.Enum(ROLES);
 
 export const ROLE_LABELS: Record<Role, string> = {
   investigator: 'Investigator',

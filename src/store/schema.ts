@@ -43,6 +43,8 @@ export interface UsersTable {
   totp_secret: Buffer | null;
   totp_enabled: number;
   totp_pending_secret: Buffer | null;
+  /** The last accepted TOTP time step: a code is accepted once. */
+  totp_last_step: number | null;
   recovery_codes: string | null;
   failed_logins: number;
   locked_until: string | null;

@@ -35,6 +35,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('totp_secret', blobType(db))
     .addColumn('totp_enabled', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('totp_pending_secret', blobType(db))
+    .addColumn('totp_last_step', 'integer')
     .addColumn('recovery_codes', 'text')
     .addColumn('failed_logins', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('locked_until', 'text')
