@@ -50,7 +50,7 @@ export type AgencyService = ReturnType<typeof createAgencyService>;
 export function createAgencyService(deps: { db: Kysely<Database>; audit: AuditLog }) {
   const { db, audit } = deps;
   return {
-    async create(ctx: RequestContext, input: NewAgency): Promise<Agency> {
+    async create(ctx: RequestContext, input: NewAgency, into: Kysely<Database> = db): Promise<Agency> {
       const { name, country } = normaliseAgencyInput(input);
       const row: AgenciesTable = {
         id: newId(),
@@ -61,7 +61,7 @@ export function createAgencyService(deps: { db: Kysely<Database>; audit: AuditLo
         node_url: input.nodeUrl ?? null,
         created_at: nowIso(),
       };
-      await db.transaction().execute(async (trx) => {
+      const write = async (trx: Kysely<Database>) => {
         await trx.insertInto('agencies').values(row).execute();
         await audit.record(trx, {
           actor: ctx.actor,
@@ -72,7 +72,9 @@ export function createAgencyService(deps: { db: Kysely<Database>; audit: AuditLo
           requestId: ctx.requestId,
           ip: ctx.ip,
         });
-      });
+      };
+      if (into.isTransaction) await write(into);
+      else await into.transaction().execute(write);
       return toAgency(row);
     },
 

@@ -136,6 +136,12 @@ export function createUserService(deps: { db: Kysely<Database>; audit: AuditLog 
     /** An admin changes another user's roles or status; disabling signs the user out everywhere. */
     async update(ctx: RequestContext, id: string, patch: { roles?: string[]; status?: 'active' | 'disabled'; displayName?: string; unlock?: boolean }): Promise<User> {
       const row = await getRow(id);
+      if (ctx.actor.kind === 'user' && ctx.actor.userId === id) {
+        const dropsAdmin = patch.roles && !patch.roles.includes('admin') && (JSON.parse(row.roles) as string[]).includes('admin');
+        if (patch.status === 'disabled' || dropsAdmin) {
+          throw new BadRequestError('You cannot disable yourself or remove your own admin role; ask another admin.', 'self-lockout');
+        }
+      }
       const changes: Partial<UsersTable> = { updated_at: nowIso() };
       if (patch.roles) changes.roles = JSON.stringify(checkRoles(patch.roles));
       if (patch.status) changes.status = patch.status;

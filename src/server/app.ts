@@ -1,0 +1,105 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { newId } from '../store/ids.js';
+import { registerAuth } from './plugins/auth.js';
+import { registerErrorHandling } from './plugins/errors.js';
+import { registerSecurityHeaders } from './plugins/security-headers.js';
+import { registerWebApp } from './plugins/web.js';
+import { adminRoutes } from './routes/admin.js';
+import { auditRoutes } from './routes/audit.js';
+import { caseRoutes } from './routes/cases.js';
+import { healthRoutes } from './routes/health.js';
+import { meRoutes } from './routes/me.js';
+import { sessionRoutes } from './routes/session.js';
+import { setupRoutes } from './routes/setup.js';
+import type { Services } from './services.js';
+
+export interface AppOptions {
+  services: Services;
+  logger?: FastifyServerOptions['logger'];
+  /** Extra route plugins under /api/v1 (later capabilities register theirs here). */
+  webDir?: string;
+}
+
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.token',
+  '*.totp',
+];
+
+export function loggerOptions(level: string) {
+  return { level, redact: { paths: REDACT, censor: '[redacted]' } };
+}
+
+/**
+ * Request bodies are validated strictly (wrong types and unknown fields are errors); query strings and path parameters
+ * arrive as text, so they are coerced to the declared types.
+ */
+function validatorCompiler() {
+  const strict = addFormats.default(new Ajv.default({ allErrors: false, removeAdditional: false, coerceTypes: false, useDefaults: true, strict: false }));
+  const coercing = addFormats.default(new Ajv.default({ allErrors: false, removeAdditional: false, coerceTypes: 'array', useDefaults: true, strict: false }));
+  return ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? strict : coercing).compile(schema);
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { services } = options;
+  const { config } = services;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && /^[A-Za-z0-9._-]{8,64}$/.test(incoming) ? incoming : newId();
+    },
+    requestIdLogLabel: 'requestId',
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler());
+  registerErrorHandling(app);
+  registerSecurityHeaders(app);
+  await app.register(fastifyCookie);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Tessera API',
+        version: '1',
+        description:
+          'Sign in with POST /api/v1/session (cookie + CSRF token) or send a personal API token as `Authorization: Bearer tsr_…`. ' +
+          'Errors are RFC 9457 problem+json documents.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'tessera_session' } } },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: false });
+
+  registerAuth(app, services);
+  await app.register(healthRoutes, { services });
+  await app.register(
+    async (api) => {
+      await api.register(setupRoutes, { services });
+      await api.register(sessionRoutes, { services });
+      await api.register(meRoutes, { services });
+      await api.register(adminRoutes, { services });
+      await api.register(caseRoutes, { services });
+      await api.register(auditRoutes, { services });
+    },
+    { prefix: '/api/v1' },
+  );
+  await registerWebApp(app, options.webDir);
+  return app;
+}

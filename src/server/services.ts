@@ -1,0 +1,38 @@
+import type { Kysely } from 'kysely';
+import { createAuditLog } from '../audit/audit-log.js';
+import { createCaseAccess } from '../cases/case-access.js';
+import { createCaseService } from '../cases/case-service.js';
+import type { Config } from '../config/config.js';
+import type { MasterKey } from '../exchange/crypto/master-key.js';
+import { createAgencyService } from '../identity/agency-service.js';
+import { createAuthService } from '../identity/auth-service.js';
+import { createSetupService } from '../identity/setup-service.js';
+import { createUserService } from '../identity/user-service.js';
+import type { Dialect } from '../store/database.js';
+import type { Database } from '../store/schema.js';
+
+/**
+ * The composition root: every service is built here from its dependencies, once. Faces (HTTP routes, CLI commands,
+ * jobs) receive this object; tests build services directly with the parts they need.
+ */
+export function createServices(deps: { db: Kysely<Database>; dialect: Dialect; config: Config; masterKey: MasterKey }) {
+  const { db, config, masterKey } = deps;
+  const audit = createAuditLog({ db, masterKey });
+  const caseAccess = createCaseAccess({ db });
+  const agencies = createAgencyService({ db, audit });
+  const users = createUserService({ db, audit });
+  return {
+    db,
+    dialect: deps.dialect,
+    config,
+    audit,
+    caseAccess,
+    agencies,
+    users,
+    auth: createAuthService({ db, audit, masterKey, idleMinutes: config.sessionIdleMinutes }),
+    setup: createSetupService({ db, audit, agencies, users }),
+    cases: createCaseService({ db, audit, access: caseAccess }),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
