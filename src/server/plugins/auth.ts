@@ -24,6 +24,10 @@ export type RouteAccess =
   | { kind: 'case'; permission: CasePermission; param: string };
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every /api/v1 route with its declared access, for the authorisation tests and the docs. */
+    apiRoutes: { method: string; url: string; access: RouteAccess }[];
+  }
   interface FastifyContextConfig {
     access?: RouteAccess;
   }
@@ -58,10 +62,14 @@ export function registerAuth(app: FastifyInstance, services: Services): void {
     };
   });
 
+  app.decorate('apiRoutes', []);
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/v1')) return;
     if (!route.config?.access) throw new Error(`Route ${String(route.method)} ${route.url} declares no access policy (config.access)`);
     const access = route.config.access;
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') app.apiRoutes.push({ method, url: route.url, access });
+    }
     if (access.kind === 'case' && !route.url.includes(`:${access.param}`)) {
       throw new Error(`Route ${String(route.method)} ${route.url} checks case access on a parameter it does not have (${access.param})`);
     }
