@@ -1,0 +1,64 @@
+import closeWithGrace from 'close-with-grace';
+import { pino, type Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import { loadOrCreateMasterKey } from '../exchange/crypto/master-key.js';
+import { openStore } from '../store/database.js';
+import { migrateToLatest } from '../store/migrate.js';
+import { buildApp, loggerOptions } from './app.js';
+import { createServices } from './services.js';
+
+export function createLogger(config: Config): Logger {
+  return pino(loggerOptions(config.logLevel));
+}
+
+export interface RunningNode {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a node: configuration is already validated; here the data directory, master key and database are opened,
+ * migrations applied (one log line each), and the HTTP server started. SIGTERM/SIGINT close it gracefully: in-flight
+ * requests finish, then the database is closed.
+ */
+export async function startNode(config: Config, log: Logger = createLogger(config), options: { handleSignals?: boolean } = {}): Promise<RunningNode> {
+  const masterKey = loadOrCreateMasterKey(config.dataDir, config.masterKey);
+  log.info({ source: masterKey.source }, masterKey.source === 'generated' ? 'generated a new node master key in the data directory' : 'node master key loaded');
+  const store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, onSlowQuery: (sql, ms) => log.warn({ sql, ms }, 'slow query') });
+  log.info({ dialect: store.dialect, location: store.location }, 'database opened');
+  try {
+    await migrateToLatest(store.db, (r) => log.info({ migration: r.migrationName, status: r.status }, `migration ${r.migrationName}: ${r.status.toLowerCase()}`));
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const services = createServices({ db: store.db, dialect: store.dialect, config, masterKey });
+  const app = await buildApp({ services, logger: undefined, loggerInstance: log });
+  app.addHook('onClose', async () => store.close());
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = config.publicUrl ?? `http://${shownHost === '127.0.0.1' ? 'localhost' : shownHost}:${port}`;
+  log.info({ url, role: config.role }, `Tessera ${config.role} node ready`);
+
+  const setupToken = await services.setup.issueToken();
+  if (setupToken) {
+    log.info('first start: no agency yet; open the one-time setup link printed on the console');
+    process.stderr.write(
+      `\n  Tessera is running, but has no agency yet.\n  Open this one-time link to create the first agency and its admin:\n\n    ${url}/setup#token=${setupToken}\n\n`,
+    );
+  }
+
+  const close = async () => {
+    await app.close();
+  };
+  if (options.handleSignals !== false) {
+    closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+      if (err) log.error({ err }, 'closing after an uncaught error');
+      else log.info({ signal }, 'shutting down');
+      await close();
+    });
+  }
+  return { url, close };
+}
