@@ -78,8 +78,6 @@ export class HammingIndex {
   private pendingId = new Uint32Array(0);
   private pendingCount = 0;
   private readonly q = new Uint32Array(8);
-  /** Candidate buffer reused across searches (grows to the largest candidate set seen). */
-  private cand = new Uint32Array(1 << 16);
 
   constructor() {
     for (let t = 0; t < CHUNKS; t++) {
@@ -249,92 +247,90 @@ export class HammingIndex {
     }
   }
 
-  /**
-   * Every stored hash within `radius` (default 31, max 63) of `hash`, nearest first (ties by id); exact.
-   *
-   * Three passes, because at millions of hashes the cost is memory latency, not arithmetic: (1) gather candidate ids
-   * from the probed posting lists (sequential reads); (2) a filter on the first 128 bits with no unpredictable branch,
-   * so the CPU keeps many random loads in flight (an early-exit branch that mispredicts half the time serialises
-   * them); (3) presence, full distance and de-duplication on the few survivors.
-   */
+  /** Every stored hash within `radius` (default 31, max 63) of `hash`, nearest first (ties by id); exact. */
   search(hash: string | Hash256Words, radius = 31): IndexHit[] {
     checkRadius(radius);
     const q = this.q;
     q.set(toWords(hash));
     const s = radius >>> 4;
     const a = radius & 15;
+    const probeRadius = new Int8Array(CHUNKS);
+    for (let t = 0; t < CHUNKS; t++) probeRadius[t] = t <= a ? s : s - 1;
+    const qc = new Uint16Array(CHUNKS);
+    for (let t = 0; t < CHUNKS; t++) qc[t] = chunkOf(q, 0, t);
+    const out: IndexHit[] = [];
+    const q0 = q[0]!, q1 = q[1]!, q2 = q[2]!, q3 = q[3]!, q4 = q[4]!, q5 = q[5]!, q6 = q[6]!, q7 = q[7]!;
     const pages = this.hashPages;
+    const checkState = this.mainDirty > 0;
+    const states = this.statePages;
     const pc = POPCOUNT16;
 
-    let cand = this.cand;
-    let n = 0;
     for (let t = 0; t < CHUNKS; t++) {
-      const pr = t <= a ? s : s - 1;
+      const pr = probeRadius[t]!;
       if (pr < 0) continue;
       const nProbes = PROBES_WITHIN[pr]!;
-      const base = chunkOf(q, 0, t);
+      const base = qc[t]!;
       const { offsets, lo, hi } = this.tables[t]!;
       const head = this.pendingHead[t]!;
       const next = this.pendingNext[t]!;
-      const pendingId = this.pendingId;
       for (let m = 0; m < nProbes; m++) {
         const v = base ^ PROBE_MASKS[m]!;
-        const start = offsets[v]!;
         const end = offsets[v + 1]!;
-        if (n + (end - start) + 64 > cand.length) cand = this.growCand(n + (end - start) + 64);
-        for (let i = start; i < end; i++) cand[n++] = (hi[i]! << PAGE_BITS) | lo[i]!;
+        for (let i = offsets[v]!; i < end; i++) {
+          const page = hi[i]!;
+          const slot = lo[i]!;
+          if (checkState && states[page]![slot] !== IN_MAIN) continue;
+          const hp = pages[page]!;
+          const o = slot << 3;
+          let x = (hp[o]! ^ q0) >>> 0;
+          let d = pc[x & 0xffff]! + pc[x >>> 16]!;
+          x = (hp[o + 1]! ^ q1) >>> 0;
+          d += pc[x & 0xffff]! + pc[x >>> 16]!;
+          if (d > radius) continue;
+          x = (hp[o + 2]! ^ q2) >>> 0;
+          d += pc[x & 0xffff]! + pc[x >>> 16]!;
+          x = (hp[o + 3]! ^ q3) >>> 0;
+          d += pc[x & 0xffff]! + pc[x >>> 16]!;
+          if (d > radius) continue;
+          x = (hp[o + 4]! ^ q4) >>> 0;
+          d += pc[x & 0xffff]! + pc[x >>> 16]!;
+          x = (hp[o + 5]! ^ q5) >>> 0;
+          d += pc[x & 0xffff]! + pc[x >>> 16]!;
+          if (d > radius) continue;
+          x = (hp[o + 6]! ^ q6) >>> 0;
+          d += pc[x & 0xffff]! + pc[x >>> 16]!;
+          x = (hp[o + 7]! ^ q7) >>> 0;
+          d += pc[x & 0xffff]! + pc[x >>> 16]!;
+          if (d > radius) continue;
+          if (this.foundEarlier(hp, o, qc, probeRadius, t)) continue;
+          out.push({ id: (page << PAGE_BITS) + slot, distance: d });
+        }
         for (let e = head[v]!; e >= 0; e = next[e]!) {
-          if (n >= cand.length) cand = this.growCand(n + 1);
-          cand[n++] = pendingId[e]!;
+          const id = this.pendingId[e]!;
+          if (states[id >>> PAGE_BITS]![id & PAGE_MASK] !== e) continue;
+          const hp = pages[id >>> PAGE_BITS]!;
+          const o = (id & PAGE_MASK) << 3;
+          let d = 0;
+          for (let k = 0; k < 8; k++) {
+            const x = (hp[o + k]! ^ q[k]!) >>> 0;
+            d += pc[x & 0xffff]! + pc[x >>> 16]!;
+          }
+          if (d > radius || this.foundEarlier(hp, o, qc, probeRadius, t)) continue;
+          out.push({ id, distance: d });
         }
       }
-    }
-
-    const q0 = q[0]!, q1 = q[1]!, q2 = q[2]!, q3 = q[3]!;
-    let kept = 0;
-    for (let j = 0; j < n; j++) {
-      const id = cand[j]!;
-      const hp = pages[id >>> PAGE_BITS]!;
-      const o = (id & PAGE_MASK) << 3;
-      let x = (hp[o]! ^ q0) >>> 0;
-      let d = pc[x & 0xffff]! + pc[x >>> 16]!;
-      x = (hp[o + 1]! ^ q1) >>> 0;
-      d += pc[x & 0xffff]! + pc[x >>> 16]!;
-      x = (hp[o + 2]! ^ q2) >>> 0;
-      d += pc[x & 0xffff]! + pc[x >>> 16]!;
-      x = (hp[o + 3]! ^ q3) >>> 0;
-      d += pc[x & 0xffff]! + pc[x >>> 16]!;
-      cand[kept] = id;
-      kept += d <= radius ? 1 : 0;
-    }
-
-    const out: IndexHit[] = [];
-    if (kept === 0) return out;
-    const survivors = cand.subarray(0, kept).sort();
-    const states = this.statePages;
-    let prev = -1;
-    for (let j = 0; j < kept; j++) {
-      const id = survivors[j]!;
-      if (id === prev) continue;
-      prev = id;
-      if (states[id >>> PAGE_BITS]![id & PAGE_MASK] === ABSENT) continue;
-      const hp = pages[id >>> PAGE_BITS]!;
-      const o = (id & PAGE_MASK) << 3;
-      let d = 0;
-      for (let k = 0; k < 8; k++) {
-        const x = (hp[o + k]! ^ q[k]!) >>> 0;
-        d += pc[x & 0xffff]! + pc[x >>> 16]!;
-      }
-      if (d <= radius) out.push({ id, distance: d });
     }
     return out.sort((x, y) => x.distance - y.distance || x.id - y.id);
   }
 
-  private growCand(min: number): Uint32Array {
-    const next = new Uint32Array(Math.max(min, this.cand.length * 2));
-    next.set(this.cand);
-    this.cand = next;
-    return next;
+  /** A hit is reported only from the first table whose probe covers it, so no result repeats. */
+  private foundEarlier(hp: Uint32Array, o: number, qc: Uint16Array, probeRadius: Int8Array, t: number): boolean {
+    for (let u = 0; u < t; u++) {
+      const pr = probeRadius[u]!;
+      if (pr < 0) continue;
+      if (POPCOUNT16[chunkOf(hp, o, u) ^ qc[u]!]! <= pr) return true;
+    }
+    return false;
   }
 
   /** Linear scan: the reference the index is tested and benchmarked against. */
