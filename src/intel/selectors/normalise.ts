@@ -52,9 +52,9 @@ export function normaliseSelector(type: SelectorType, raw: string, opts: Normali
 }
 
 /**
- * The canonical string a match token is computed over: `type ":" normalised`. It takes an already normalised
- * value (so callers cannot skip normalisation by accident, pass the output of normaliseSelector) and refuses
- * values that could make two different selectors collide or that are not normalised.
+ * The canonical string a match token is computed over: `type ":" normalised`. It takes the `normalised` output of
+ * normaliseSelector and throws on anything else (an invalid value, a raw value, control characters), so a caller
+ * cannot tokenise an unnormalised selector by accident.
  */
 export function matchKeyInput(type: SelectorType, normalised: string): string {
   if (!isSelectorType(type)) throw new TypeError(`unknown selector type: ${String(type)}`);
@@ -64,6 +64,12 @@ export function matchKeyInput(type: SelectorType, normalised: string): string {
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(normalised) || normalised !== normalised.trim()) {
     throw new RangeError('normalised selector value contains control characters or surrounding spaces');
+  }
+  // Normalisation is idempotent for valid values, so a value that changes again was never normalised (or is
+  // invalid): tokenising it would produce a token nobody else can match.
+  const again = normaliseSelector(type, normalised);
+  if (!again.valid || again.normalised !== normalised) {
+    throw new RangeError(`not a valid normalised ${type} value${again.reason ? `: ${again.reason}` : ''}`);
   }
   return `${type}:${normalised}`;
 }

@@ -9,7 +9,7 @@ import { bad, ok, type Normalised } from './types.js';
 export function normalisePhone(raw: string, defaultRegion?: CountryCode): Normalised {
   const text = raw.trim();
   const digits = text.replace(/\D/g, '');
-  const international = /^\s*(?:\+|00)/.test(text);
+  const international = /^\(?\s*(?:\+|00)/.test(text);
   if (digits.length < 5 || digits.length > 17) return bad(text, 'not a phone number');
   if (!international && !defaultRegion) {
     return bad(digits, 'national number without a region (give the case country)');
