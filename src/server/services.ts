@@ -9,6 +9,7 @@ import { createAuthService } from '../identity/auth-service.js';
 import { createSetupService } from '../identity/setup-service.js';
 import { createUserService } from '../identity/user-service.js';
 import type { Dialect } from '../store/database.js';
+import { createJobQueue } from '../store/job-queue.js';
 import type { Database } from '../store/schema.js';
 
 /**
@@ -21,11 +22,13 @@ export function createServices(deps: { db: Kysely<Database>; dialect: Dialect; c
   const caseAccess = createCaseAccess({ db });
   const agencies = createAgencyService({ db, audit });
   const users = createUserService({ db, audit });
+  const jobs = createJobQueue({ db, dialect: deps.dialect });
   return {
     db,
     dialect: deps.dialect,
     config,
     audit,
+    jobs,
     caseAccess,
     agencies,
     users,
