@@ -5,7 +5,8 @@ import { loadOrCreateMasterKey } from '../exchange/crypto/master-key.js';
 import { openStore } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { buildApp, loggerOptions } from './app.js';
-import { createServices } from './services.js';
+import { createServices, type Services } from './services.js';
+import type { FastifyInstance } from 'fastify';
 
 export function createLogger(config: Config): Logger {
   return pino(loggerOptions(config.logLevel));
@@ -13,6 +14,9 @@ export function createLogger(config: Config): Logger {
 
 export interface RunningNode {
   url: string;
+  /** For tests and tools that run a node in-process (e.g. a hub and two agency nodes on 127.0.0.1). */
+  services: Services;
+  app: FastifyInstance;
   close(): Promise<void>;
 }
 
@@ -65,5 +69,5 @@ export async function startNode(config: Config, log: Logger = createLogger(confi
       await close();
     });
   }
-  return { url, close };
+  return { url, services, app, close };
 }
