@@ -27,12 +27,16 @@ import { normaliseXmr } from './xmr.js';
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const PLATFORM_WORDS = [...new Set(PLATFORMS.flatMap((p) => [p.id, ...p.aliases]))].sort((a, b) => b.length - a.length);
-/** Platform words unambiguous enough to stand before "name:" without an "@" ("X: results" is a figure caption). */
-const LONG_PLATFORM_WORDS = PLATFORM_WORDS.filter((w) => w.length >= 5);
+/** Words too common to introduce "word: name" without an "@" ("X: results" is a figure caption). */
+const AMBIGUOUS_WORDS = new Set(['x', 'tw', 'tg', 'ig', 'fb', 'gh', 'yt', 'snap']);
+const COLON_PLATFORM_WORDS = PLATFORM_WORDS.filter((w) => !AMBIGUOUS_WORDS.has(w));
 const WORDS = PLATFORM_WORDS.map(escape).join('|');
-const LONG_WORDS = LONG_PLATFORM_WORDS.map(escape).join('|');
-const LABEL = '(?:\\s*(?:handle|username|user\\s?name|user|account|acct|id|nick(?:name)?|channel|profile))?';
-const NAME = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}';
+const COLON_WORDS = COLON_PLATFORM_WORDS.map(escape).join('|');
+/** "on" in the languages of the first member agencies (en, pt, es, fr, de, it, nl). */
+const ON = 'on|at|via|in|from|no|na|em|en|sur|auf|bei|su|op';
+const LABEL = '(?:\\s*(?:handle|username|user\\s?name|user|account|acct|id|nick(?:name)?|channel|profile)(?:\\s+is)?)?';
+// Up to 66 characters: Session IDs are 66 hex digits.
+const NAME = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,65}';
 
 const URL_BODY = '[^\\s<>"\'`{}|\\\\^\\u00a0\\u2000-\\u200b\\u3000]';
 const URL_SCHEME_RE = new RegExp(`\\b(?:https?|ftps?)://${URL_BODY}+`, 'gi');
@@ -54,7 +58,7 @@ const FILE_EXTENSIONS = new Set(
 
 const HANDLE_AT_RE = new RegExp(`(?<![\\w.+%@-])@?(${NAME})@(${WORDS})(?![\\w@-]|\\.[A-Za-z0-9])`, 'gi');
 const HANDLE_ON_RE = new RegExp(
-  `(?<![\\w.@])(@${NAME})(?:\\s+(?:on|at|via|in|from)\\s+(?:the\\s+)?|\\s*[([]\\s*)(${WORDS})\\b(?![.-]\\w)`,
+  `(?<![\\w.@])(@${NAME})(?:\\s+(?:${ON})\\s+(?:the\\s+)?|\\s*[([]\\s*)(${WORDS})\\b(?![.-]\\w)`,
   'gi',
 );
 const HANDLE_LABEL_AT_RE = new RegExp(
@@ -62,9 +66,11 @@ const HANDLE_LABEL_AT_RE = new RegExp(
   'gi',
 );
 const HANDLE_LABEL_COLON_RE = new RegExp(
-  `\\b(${LONG_WORDS})${LABEL}\\s*:\\s*(${NAME})(?![\\w@/]|\\.[A-Za-z0-9]|:)`,
+  `\\b(${COLON_WORDS})${LABEL}\\s*:\\s*(${NAME})(?![\\w@/]|\\.[A-Za-z0-9]|:)`,
   'gi',
 );
+const FEDIVERSE_RE =
+  /(?<![\w.+%@/-])@([A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,62}[A-Za-z0-9_])?)@((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})(?![\w@-]|\.[a-z0-9])/gi;
 const MENTION_RE = /(?<![\w.+%@/-])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,62}[A-Za-z0-9_])?)(?![\w@({]|\.\w)/g;
 /** CSS at-rules, JSDoc tags and decorators that look like mentions. */
 const NOT_MENTIONS = new Set(
@@ -76,7 +82,7 @@ const NOT_MENTIONS = new Set(
 
 const ONION_RE = /(?<![\w.-])(?:[a-z0-9-]{1,63}\.)*[a-z0-9]{10,64}\.onion(?![\w-])/gi;
 const IPV4_RE = /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d)/g;
-const IPV6_RE = /(?<![\w:.%])(?=[0-9A-Fa-f]*:[0-9A-Fa-f]*:)[0-9A-Fa-f:]{2,39}(?:(?<=:)(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])/g;
+const IPV6_RE = /(?<![\w:.%])(?=[0-9A-Fa-f]*:[0-9A-Fa-f]*:)[0-9A-Fa-f:]{2,39}(?:(?<=:)(?:\d{1,3}\.){3}\d{1,3})?(?![\w:]|\.\d)/g;
 const ETH_RE = /(?<!\w)0[xX][0-9a-fA-F]{40}(?!\w)/g;
 const BTC58_RE = /(?<![\w-])[13][1-9A-HJ-NP-Za-km-z]{25,34}(?![\w-])/g;
 const BECH32_RE = /(?<![\w-])(?:bc|tb)1[02-9ac-hj-np-z]{11,87}(?![\w-])/gi;
@@ -88,8 +94,9 @@ const VERSION_BEFORE =
   /(?:\b(?:v|ver|version|release|rel|build|firmware|fw|kernel|patch|update|driver|sdk|api|android|ios|windows|macos|chrome|firefox|safari|edge|openssl|node|python|java|php|nginx|apache|oid|section|chapter|clause|paragraph|para|step|rule|item|figure|table|§)\.?\s*[:=#]?\s*|[A-Za-z][\w.]*[/@-]|\bv)$/i;
 const VERSION_AFTER = /^(?:-[A-Za-z]|\+[A-Za-z0-9]|\s*\((?:build|beta|rc|alpha|release)\b)/i;
 const WALLET_WORD = /\b(?:btc|bitcoin|wallet|address|addr|send|pay|payment|donat\w*)\b|₿/i;
+/** Reference numbers that are not phone numbers, optionally followed by "no."/"nr."/"n.º"/"number". */
 const PHONE_NOT_BEFORE =
-  /\b(?:isbn|issn|ean|iban|order|invoice|ref|case|ticket|tracking|imei|imsi|iccid|serial|s\/n|sn|id|acct|account|po|reg)\.?\s*[:#.]?\s*$/i;
+  /\b(?:isbn|issn|ean|iban|order|invoice|rechnung|factura|fatura|facture|fattura|ref|case|ticket|tracking|imei|imsi|iccid|serial|s\/n|sn|id|acct|account|po|reg)\.?(?:\s*(?:no|nr|n\.?\s?º|number|num)\.?)?\s*[:#.]?\s*$/i;
 
 interface Span {
   start: number;
@@ -156,7 +163,7 @@ export function extractSelectors(text: string, opts: ExtractOptions = {}): Extra
   const urlSpans: Span[] = [];
 
   // URLs (and handles read from profile links)
-  if (hasDot) {
+  if (hasDot || text.includes('://')) {
     const seen = new Set<number>();
     for (const re of [URL_SCHEME_RE, URL_WWW_RE, URL_PLATFORM_RE, URL_ONION_RE]) {
       if (re !== URL_SCHEME_RE || text.includes('://')) {
@@ -209,6 +216,11 @@ export function extractSelectors(text: string, opts: ExtractOptions = {}): Extra
       push('handle', start, end, n);
     };
     if (hasAt) {
+      if (hasDot) {
+        for (const m of text.matchAll(FEDIVERSE_RE)) {
+          add(m.index, m.index + m[0].length, m[1] ?? '', m[2] ?? '', false);
+        }
+      }
       for (const m of text.matchAll(HANDLE_AT_RE)) {
         add(m.index, m.index + m[0].length, m[1] ?? '', m[2] ?? '', false);
       }
@@ -281,7 +293,7 @@ export function extractSelectors(text: string, opts: ExtractOptions = {}): Extra
     if (!n.valid && !WALLET_WORD.test(text.slice(Math.max(0, m.index - 40), m.index))) continue;
     push('btc', m.index, m.index + m[0].length, n);
   }
-  if (/[bt]c1/i.test(text)) {
+  if (/bc1|tb1/i.test(text)) {
     for (const m of text.matchAll(BECH32_RE)) push('btc', m.index, m.index + m[0].length, normaliseBtc(m[0]));
   }
   if (text.length >= 95) {
