@@ -14,6 +14,12 @@ export interface Database {
   case_participants: CaseParticipantsTable;
   audit_events: AuditEventsTable;
   jobs: JobsTable;
+  records: RecordsTable;
+  record_versions: RecordVersionsTable;
+  selectors: SelectorsTable;
+  selector_sources: SelectorSourcesTable;
+  graph_charts: GraphChartsTable;
+  post_imports: PostImportsTable;
 }
 
 export interface SettingsTable {
@@ -136,4 +142,101 @@ export interface JobsTable {
   created_by: string | null;
   created_at: string;
   updated_at: string;
+}
+
+// Intelligence (migration 0004, issue 7): records with their kept versions, selectors and their sources.
+
+export interface RecordsTable {
+  id: string;
+  case_id: string;
+  kind: string;
+  text: string;
+  originator_agency_id: string;
+  author_id: string | null;
+  author_name: string;
+  /** JSON: the grading with its scheme ({scheme, source, information[, handling]}). */
+  grading: string;
+  handling_code: string;
+  /** JSON array of SIENA restrictions ({code[, text]}). */
+  handling_restrictions: string;
+  data_subject: string;
+  fact_or_assessment: string;
+  review_date: string | null;
+  subject: string | null;
+  identity_id: string | null;
+  occurred_at: string | null;
+  thread: string | null;
+  url: string | null;
+  source: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  updated_by: string;
+  deleted_at: string | null;
+  deleted_by: string | null;
+  deletion_reason: string | null;
+}
+
+export interface RecordVersionsTable {
+  record_id: string;
+  version: number;
+  /** JSON: the record's editable fields as they were in this version. */
+  content: string;
+  saved_at: string;
+  saved_by: string;
+}
+
+export interface SelectorsTable {
+  id: string;
+  case_id: string;
+  type: string;
+  normalised: string;
+  raw: string;
+  valid: number;
+  reason: string | null;
+  note: string | null;
+  status: string;
+  origin: string;
+  agency_id: string;
+  handling_code: string;
+  created_at: string;
+  decided_at: string | null;
+  decided_by: string | null;
+}
+
+export interface SelectorSourcesTable {
+  selector_id: string;
+  source_type: string;
+  source_id: string;
+  span_start: number;
+  span_end: number;
+  raw: string;
+  created_at: string;
+}
+
+export interface GraphChartsTable {
+  id: string;
+  owner_id: string;
+  agency_id: string;
+  case_id: string | null;
+  name: string;
+  content: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PostImportsTable {
+  id: string;
+  case_id: string;
+  agency_id: string;
+  created_by: string;
+  file_name: string;
+  format: string;
+  options: string;
+  status: string;
+  progress: string;
+  errors: string;
+  upload: Buffer | null;
+  created_at: string;
+  finished_at: string | null;
 }

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-foundation.js';
+import * as m0004 from './0004-intel.js';
 
 /**
  * Every migration, in order. Listed by hand (not read from the folder) so the compiled CLI, the tests under tsx and a
@@ -7,4 +8,5 @@ import * as m0001 from './0001-foundation.js';
  */
 export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
+  '0004-intel': m0004,
 };
