@@ -28,7 +28,7 @@ const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const PLATFORM_WORDS = [...new Set(PLATFORMS.flatMap((p) => [p.id, ...p.aliases]))].sort((a, b) => b.length - a.length);
 /** Words too common to introduce "word: name" without an "@" ("X: results" is a figure caption). */
-const AMBIGUOUS_WORDS = new Set(['x', 'tw', 'tg', 'ig', 'fb', 'gh', 'yt', 'snap']);
+const AMBIGUOUS_WORDS = new Set(['x', 'snap']);
 const COLON_PLATFORM_WORDS = PLATFORM_WORDS.filter((w) => !AMBIGUOUS_WORDS.has(w));
 const WORDS = PLATFORM_WORDS.map(escape).join('|');
 const COLON_WORDS = COLON_PLATFORM_WORDS.map(escape).join('|');
@@ -42,7 +42,7 @@ const URL_BODY = '[^\\s<>"\'`{}|\\\\^\\u00a0\\u2000-\\u200b\\u3000]';
 const URL_SCHEME_RE = new RegExp(`\\b(?:https?|ftps?)://${URL_BODY}+`, 'gi');
 const URL_WWW_RE = new RegExp(`(?<![\\w@.\\/-])www\\.[\\p{L}\\p{N}-]+(?:\\.[\\p{L}\\p{N}-]+)+(?:[/?#]${URL_BODY}*)?`, 'giu');
 const URL_PLATFORM_RE = new RegExp(
-  `(?<![\\w@.\\/-])(?:${allPlatformHosts().map(escape).join('|')})/${URL_BODY}+`,
+  `(?<![\\w@.\\/-])(?:${[...allPlatformHosts(), 'wa.me'].map(escape).join('|')})/${URL_BODY}+`,
   'gi',
 );
 const URL_ONION_RE = new RegExp(`(?<![\\w@.\\/-])(?:[a-z0-9-]{1,63}\\.)*[a-z2-7]{16,56}\\.onion[/?]${URL_BODY}*`, 'gi');
@@ -62,7 +62,7 @@ const HANDLE_ON_RE = new RegExp(
   'gi',
 );
 const HANDLE_LABEL_AT_RE = new RegExp(
-  `(?<![\\w.+%@/-])(${WORDS})${LABEL}(?:\\s*[:=\\u2013-]\\s*|\\s+)(@${NAME})(?![\\w@]|\\.[A-Za-z0-9])`,
+  `(?<![\\w.+%@/-])(${WORDS})(?:\\s*/\\s*(?:${WORDS}))?${LABEL}(?:\\s+is)?(?:\\s*[:=\\u2013-]\\s*|\\s+)(@${NAME})(?![\\w@]|\\.[A-Za-z0-9])`,
   'gi',
 );
 const HANDLE_LABEL_COLON_RE = new RegExp(
@@ -76,9 +76,12 @@ const MENTION_RE = /(?<![\w.+%@/-])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,62}[A-Za-z0-
 const NOT_MENTIONS = new Set(
   ('media import keyframes font-face charset supports page namespace layer container property param returns ' +
     'return type typedef override deprecated interface component injectable input output echo author see since ' +
-    'throws example')
+    'throws example everyone here')
     .split(' '),
 );
+
+/** Reddit's own way of writing a user: u/name or /u/name. */
+const REDDIT_USER_RE = /(?<![\w/.-])\/?u\/([A-Za-z0-9_-]{3,20})(?![\w/-])/g;
 
 const ONION_RE = /(?<![\w.-])(?:[a-z0-9-]{1,63}\.)*[a-z0-9]{10,64}\.onion(?![\w-])/gi;
 const IPV4_RE = /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d)/g;
@@ -91,7 +94,7 @@ const PHONE_RE =
   /(?<![\w+#@$€£¥%/\\:.,-])(?:\+|\b00)?[ ]?(?:\(\d{1,5}\)|\d)(?:(?:[ ]?[-./][ ]?|[ ])?(?:\(\d{1,5}\)|\d)){5,20}(?![\w@%€$£¥]|[.,/:-]\d)/g;
 
 const VERSION_BEFORE =
-  /(?:\b(?:v|ver|version|release|rel|build|firmware|fw|kernel|patch|update|driver|sdk|api|android|ios|windows|macos|chrome|firefox|safari|edge|openssl|node|python|java|php|nginx|apache|oid|section|chapter|clause|paragraph|para|step|rule|item|figure|table|§)\.?\s*[:=#]?\s*|[A-Za-z][\w.]*[/@-]|\bv)$/i;
+  /(?:\b(?:v|ver|version|release|rel|build|firmware|fw|kernel|patch|update[ds]?|upgraded?|downgraded?|installed|bumped|driver|sdk|api|android|ios|windows|macos|chrome|firefox|safari|edge|openssl|node|python|java|php|nginx|apache|oid|section|chapter|clause|paragraph|para|step|rule|item|figure|table|§)\.?(?:\s+to)?\s*[:=#]?\s*|[A-Za-z][\w.]*[/-]|\bv)$/i;
 const VERSION_AFTER = /^(?:-[A-Za-z]|\+[A-Za-z0-9]|\s*\((?:build|beta|rc|alpha|release)\b)/i;
 const WALLET_WORD = /\b(?:btc|bitcoin|wallet|address|addr|send|pay|payment|donat\w*)\b|₿/i;
 /** Reference numbers that are not phone numbers, optionally followed by "no."/"nr."/"n.º"/"number". */
@@ -119,6 +122,18 @@ function count(s: string, ch: string): number {
   let n = 0;
   for (const c of s) if (c === ch) n++;
   return n;
+}
+
+/** WhatsApp click-to-chat links carry the full international number: wa.me/<digits>, api.whatsapp.com/send?phone=. */
+function whatsAppNumber(url: URL): string | undefined {
+  const host = url.hostname.replace(/^www\./, '');
+  const digits =
+    host === 'wa.me'
+      ? url.pathname.slice(1).split('/')[0]
+      : host === 'api.whatsapp.com' || host === 'whatsapp.com'
+        ? url.searchParams.get('phone')
+        : undefined;
+  return digits && /^\d{7,15}$/.test(digits) ? `+${digits}` : undefined;
 }
 
 function looksLikeDate(raw: string): boolean {
@@ -178,8 +193,11 @@ export function extractSelectors(text: string, opts: ExtractOptions = {}): Extra
           urlSpans.push({ start, end });
           push('url', start, end, n);
           if (n.valid) {
-            const found = handleFromUrl(new URL(n.normalised));
+            const url = new URL(n.normalised);
+            const found = handleFromUrl(url);
             if (found) push('handle', start, end, handleFromParts(found.name, found.platform.id));
+            const phone = whatsAppNumber(url);
+            if (phone) push('phone', start, end, normalisePhone(phone));
           }
         }
       }
@@ -205,7 +223,7 @@ export function extractSelectors(text: string, opts: ExtractOptions = {}): Extra
   }
 
   // Handles on named platforms
-  if (hasAt || hasColon) {
+  if (hasAt || hasColon || text.includes('u/')) {
     const spans: Span[] = [];
     const emails = out.filter((s) => s.type === 'email');
     const add = (start: number, end: number, name: string, platform: string, onlyValid: boolean): void => {
@@ -232,6 +250,12 @@ export function extractSelectors(text: string, opts: ExtractOptions = {}): Extra
         const name = m[2] ?? '';
         const start = m.index + m[0].length - name.length;
         add(start, start + name.length, name, m[1] ?? '', false);
+      }
+    }
+    if (text.includes('u/')) {
+      for (const m of text.matchAll(REDDIT_USER_RE)) {
+        if (urlSpans.some((s) => overlaps(s, { start: m.index, end: m.index + m[0].length }))) continue;
+        add(m.index, m.index + m[0].length, m[1] ?? '', 'reddit', false);
       }
     }
     if (hasColon) {

@@ -1,7 +1,11 @@
 /**
- * Precision and recall of extractSelectors over the labelled set in test/fixtures/selectors/labelled.jsonl
- * (282 snippets written for this purpose, a third of them tricky negatives). An extracted item counts as a true
- * positive only when its type, normalised value and validity all equal a label of its snippet.
+ * Precision and recall of extractSelectors over two labelled sets in test/fixtures/selectors/:
+ *   - labelled.jsonl (293 snippets, 40% of them tricky negatives), written together with the grammar: it shows the
+ *     grammar does what docs/selectors.md says, and guards it against regressions;
+ *   - held-out.jsonl (85 snippets), written after the code was first frozen, labelled with what an analyst would
+ *     want extracted even where the documented grammar does not reach (see HELD_OUT_FLOORS for its history).
+ * An extracted item counts as a true positive only when its type, normalised value and validity all equal a label
+ * of its snippet.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -25,11 +29,14 @@ const fill = (s: string): string =>
     return value;
   });
 
-const cases: Case[] = readFileSync(new URL('../../../test/fixtures/selectors/labelled.jsonl', import.meta.url), 'utf8')
-  .split('\n')
-  .filter((l) => l.trim())
-  .map((l) => JSON.parse(l) as Case)
-  .map((c) => ({ ...c, text: fill(c.text), expect: c.expect.map(([t, n, ok]) => [t, fill(n), ok] as Case['expect'][number]) }));
+const load = (name: string): Case[] =>
+  readFileSync(new URL(`../../../test/fixtures/selectors/${name}`, import.meta.url), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Case)
+    .map((c) => ({ ...c, text: fill(c.text), expect: c.expect.map(([t, n, ok]) => [t, fill(n), ok] as Case['expect'][number]) }));
+const cases = load('labelled.jsonl');
+const heldOut = load('held-out.jsonl');
 
 interface Score {
   tp: number;
@@ -38,7 +45,10 @@ interface Score {
 }
 const key = (type: string, normalised: string, valid: boolean): string => `${type}|${normalised}|${valid}`;
 
-function evaluate(extra: Partial<ExtractOptions> = {}): { total: Score; byType: Map<string, Score>; misses: string[] } {
+function evaluate(
+  extra: Partial<ExtractOptions> = {},
+  set: Case[] = cases,
+): { total: Score; byType: Map<string, Score>; misses: string[] } {
   const total: Score = { tp: 0, fp: 0, fn: 0 };
   const byType = new Map<string, Score>();
   const misses: string[] = [];
@@ -48,7 +58,7 @@ function evaluate(extra: Partial<ExtractOptions> = {}): { total: Score; byType: 
     s[field]++;
     byType.set(type, s);
   };
-  for (const c of cases) {
+  for (const c of set) {
     const found = extractSelectors(c.text, { defaultRegion: c.region, defaultPlatform: c.platform, ...extra });
     const expected = new Map<string, number>();
     for (const [t, n, ok] of c.expect) expected.set(key(t, n, ok ?? true), (expected.get(key(t, n, ok ?? true)) ?? 0) + 1);
@@ -73,6 +83,15 @@ function evaluate(extra: Partial<ExtractOptions> = {}): { total: Score; byType: 
   return { total, byType, misses };
 }
 
+/**
+ * The first, blind run on the held-out set measured precision 96.4% and recall 79.1%. Its misses then led to six
+ * grammar additions (Reddit u/name, WhatsApp links, "Twitter/X:", "TG is @name", t.me/s/name, ssh user@IPv4,
+ * "@everyone"/"@here", "updated to a.b.c.d"), after which it measures 100% / 92.6%; those figures are no longer
+ * blind, hence floors with some room. What it still misses is out of scope by design (docs/selectors.md):
+ * defanged URLs, bare domains, handles named in prose without "@" or "platform:".
+ */
+const HELD_OUT_FLOORS = { precision: 0.95, recall: 0.9 };
+
 const precision = (s: Score): number => (s.tp + s.fp === 0 ? 1 : s.tp / (s.tp + s.fp));
 const recall = (s: Score): number => (s.tp + s.fn === 0 ? 1 : s.tp / (s.tp + s.fn));
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
@@ -83,10 +102,10 @@ describe('extraction quality on the labelled set', () => {
     expect(cases.filter((c) => c.expect.length === 0).length).toBeGreaterThanOrEqual(80);
   });
 
-  it('reaches precision >= 0.95 and recall >= 0.95', () => {
-    const { total, byType, misses } = evaluate();
+  const report = (title: string, set: Case[]): Score => {
+    const { total, byType, misses } = evaluate({}, set);
     const lines = [
-      `labelled snippets: ${cases.length}, expected selectors: ${total.tp + total.fn}`,
+      `${title}: ${set.length} snippets, ${total.tp + total.fn} expected selectors`,
       `overall  precision ${pct(precision(total))}  recall ${pct(recall(total))}  (tp ${total.tp}, fp ${total.fp}, fn ${total.fn})`,
       ...[...byType.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
@@ -94,8 +113,19 @@ describe('extraction quality on the labelled set', () => {
       ...misses.map((m) => `  ${m}`),
     ];
     console.log(lines.join('\n'));
+    return total;
+  };
+
+  it('reaches precision >= 0.95 and recall >= 0.95 on the development set', () => {
+    const total = report('development set', cases);
     expect(precision(total)).toBeGreaterThanOrEqual(0.95);
     expect(recall(total)).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('reaches HELD_OUT_FLOORS on the held-out set', () => {
+    const total = report('held-out set', heldOut);
+    expect(precision(total)).toBeGreaterThanOrEqual(HELD_OUT_FLOORS.precision);
+    expect(recall(total)).toBeGreaterThanOrEqual(HELD_OUT_FLOORS.recall);
   });
 
   it('owes its IPv4 precision to the version-number context rules (measured both ways)', () => {
@@ -110,7 +140,7 @@ describe('extraction quality on the labelled set', () => {
   });
 
   it('reports raw text and offsets that point into the input', () => {
-    for (const c of cases) {
+    for (const c of [...cases, ...heldOut]) {
       for (const s of extractSelectors(c.text, { defaultRegion: c.region, defaultPlatform: c.platform })) {
         expect(c.text.slice(s.start, s.end)).toBe(s.raw);
       }

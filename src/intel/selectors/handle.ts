@@ -61,7 +61,10 @@ export function handleFromUrl(url: URL): { name: string; platform: Platform } | 
     if (!prefix) return undefined;
     path = path.slice(prefix.length);
   }
-  const name = path.split('/')[0] ?? '';
+  const segments = path.split('/');
+  // t.me/s/<name> is Telegram's web preview of the channel <name>.
+  if (platform.id === 'telegram' && segments[0] === 's' && segments[1]) segments.shift();
+  const name = segments[0] ?? '';
   if (!name || platform.reserved?.includes(name.toLowerCase())) return undefined;
   if (platform.id === 'telegram' && name.startsWith('+')) return undefined; // invite links
   return { name, platform };
