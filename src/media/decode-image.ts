@@ -52,9 +52,10 @@ export class ImageDecodeError extends Error {
 }
 
 function sharpError(e: unknown): ImageDecodeError {
-  const msg = e instanceof Error ? e.message : String(e);
+  // libvips/libheif can repeat a line per retry; the first line says it.
+  const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.trim();
   if (/pixel limit/i.test(msg)) return new ImageDecodeError(`image exceeds the pixel limit: ${msg}`, 'too-many-pixels');
-  if (/unsupported image format|bad seek|not a known file format|heif: .*(unsupported|no decoder)/i.test(msg)) {
+  if (/unsupported image format|not a known file format|heif: .*(unsupported|no decoder)/i.test(msg)) {
     return new ImageDecodeError(`unsupported or unrecognised image: ${msg}`, 'unsupported');
   }
   return new ImageDecodeError(`corrupt or truncated image: ${msg}`, 'corrupt');
