@@ -240,3 +240,232 @@ export interface PostImportsTable {
   created_at: string;
   finished_at: string | null;
 }
+
+// ---- secure exchange (migration 0002): agency nodes use exchange_*, a hub uses hub_* ----
+
+export interface ExchangeKeysTable {
+  /** RFC 7638 thumbprint of the public JWK. */
+  kid: string;
+  /** The agency (or, on a hub, the hub) the key belongs to. */
+  owner_id: string;
+  use: string;
+  public_jwk: string;
+  private_sealed: Buffer;
+  status: string;
+  created_at: string;
+  retired_at: string | null;
+}
+
+export interface ExchangeMembershipsTable {
+  agency_id: string;
+  hub_url: string;
+  hub_id: string;
+  /** The hub's public signing key, pinned at join time. */
+  hub_key: string;
+  status: string;
+  directory_version: number;
+  joined_at: string;
+  updated_at: string;
+  last_contact_at: string | null;
+  last_error: string | null;
+}
+
+export interface ExchangeDirectoryTable {
+  agency_id: string;
+  hub_id: string;
+  name: string;
+  country: string;
+  status: string;
+  keys: string;
+  version: number;
+  updated_at: string;
+}
+
+export interface ExchangeUploadsTable {
+  id: string;
+  agency_id: string;
+  user_id: string | null;
+  name: string;
+  media_type: string;
+  size: number;
+  sha256: string;
+  chunk_size: number;
+  chunks: number;
+  key_sealed: Buffer;
+  message_row_id: string | null;
+  created_at: string;
+}
+
+export interface ExchangeMessagesTable {
+  id: string;
+  agency_id: string;
+  message_id: string;
+  box: string;
+  thread_id: string;
+  in_reply_to: string | null;
+  from_agency_id: string;
+  to_agency_ids: string;
+  case_reference: string | null;
+  case_id: string | null;
+  subject: string;
+  body: string;
+  tlp: string;
+  restriction: string | null;
+  priority: string;
+  rfi_deadline: string | null;
+  created_at: string;
+  received_at: string | null;
+  status: string;
+  hub_seq: number | null;
+  signed_sealed: Buffer;
+  read_at: string | null;
+  answered_at: string | null;
+  attachment_count: number;
+  created_by: string | null;
+}
+
+export interface ExchangeRecipientsTable {
+  message_row_id: string;
+  agency_id: string;
+  delivered_at: string | null;
+  read_at: string | null;
+  answered_at: string | null;
+}
+
+export interface ExchangeAttachmentsTable {
+  message_row_id: string;
+  idx: number;
+  name: string;
+  media_type: string;
+  size: number;
+  sha256: string;
+  chunk_size: number;
+  chunks: number;
+  key_sealed: Buffer;
+  dir: string;
+}
+
+export interface ExchangeReadsTable {
+  message_row_id: string;
+  user_id: string;
+  read_at: string;
+}
+
+export interface ExchangeOutboxTable {
+  seq: Generated<number>;
+  id: string;
+  agency_id: string;
+  kind: string;
+  routing: string;
+  jwe: string;
+  parts: string;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface ExchangeInboundTable {
+  agency_id: string;
+  envelope_id: string;
+  kind: string;
+  from_agency_id: string | null;
+  hub_seq: number;
+  digest: string;
+  outcome: string;
+  received_at: string;
+}
+
+export interface ExchangeRejectionsTable {
+  id: string;
+  agency_id: string;
+  envelope_id: string | null;
+  kind: string | null;
+  from_agency_id: string | null;
+  hub_seq: number | null;
+  code: string;
+  reason: string;
+  at: string;
+}
+
+export interface HubEnrolmentsTable {
+  id: string;
+  name: string;
+  country: string;
+  token_hash: string;
+  expires_at: string;
+  created_at: string;
+  created_by: string;
+  used_at: string | null;
+  agency_id: string | null;
+}
+
+export interface HubMembersTable {
+  agency_id: string;
+  name: string;
+  country: string;
+  status: string;
+  node_url: string | null;
+  enrolment_id: string;
+  joined_at: string;
+  updated_at: string;
+  approved_at: string | null;
+  approved_by: string | null;
+}
+
+export interface HubMemberKeysTable {
+  kid: string;
+  agency_id: string;
+  use: string;
+  jwk: string;
+  status: string;
+  added_at: string;
+  retired_at: string | null;
+}
+
+export interface HubDirectoryTable {
+  version: number;
+  jws: string;
+  created_at: string;
+}
+
+export interface HubNoncesTable {
+  nonce: string;
+  expires_at: string;
+}
+
+export interface HubEnvelopesTable {
+  seq: Generated<number>;
+  id: string;
+  kind: string;
+  from_agency_id: string;
+  routing: string;
+  jwe: string;
+  digest: string;
+  parts: string;
+  created_at: string;
+}
+
+export interface HubDeliveriesTable {
+  envelope_seq: number;
+  agency_id: string;
+  fetched_at: string | null;
+  acked_at: string | null;
+}
+
+export interface HubPartsTable {
+  envelope_id: string;
+  part_id: string;
+  agency_id: string;
+  size: number;
+  digest: string;
+  file: string;
+  created_at: string;
+}
+
+export interface HubTombstonesTable {
+  id: string;
+  digest: string;
+  deleted_at: string;
+}
