@@ -20,6 +20,26 @@ export interface Database {
   selector_sources: SelectorSourcesTable;
   graph_charts: GraphChartsTable;
   post_imports: PostImportsTable;
+  exchange_keys: ExchangeKeysTable;
+  exchange_memberships: ExchangeMembershipsTable;
+  exchange_directory: ExchangeDirectoryTable;
+  exchange_uploads: ExchangeUploadsTable;
+  exchange_messages: ExchangeMessagesTable;
+  exchange_recipients: ExchangeRecipientsTable;
+  exchange_attachments: ExchangeAttachmentsTable;
+  exchange_reads: ExchangeReadsTable;
+  exchange_outbox: ExchangeOutboxTable;
+  exchange_inbound: ExchangeInboundTable;
+  exchange_rejections: ExchangeRejectionsTable;
+  hub_enrolments: HubEnrolmentsTable;
+  hub_members: HubMembersTable;
+  hub_member_keys: HubMemberKeysTable;
+  hub_directory: HubDirectoryTable;
+  hub_nonces: HubNoncesTable;
+  hub_envelopes: HubEnvelopesTable;
+  hub_deliveries: HubDeliveriesTable;
+  hub_parts: HubPartsTable;
+  hub_tombstones: HubTombstonesTable;
 }
 
 export interface SettingsTable {
