@@ -11,7 +11,7 @@ import type { Database } from '../../store/schema.js';
 
 export type SelectorStatus = 'suggested' | 'confirmed' | 'dismissed';
 export type SelectorOrigin = 'extracted' | 'manual' | 'media' | 'import';
-export type SourceType = 'record' | 'media';
+export type SourceType = 'record' | 'media' | 'message';
 
 export interface SelectorValue {
   type: SelectorType;

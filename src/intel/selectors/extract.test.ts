@@ -78,6 +78,21 @@ describe('extractSelectors', () => {
     ]);
   });
 
+  it('never throws and keeps offsets right on random text built from selector fragments', () => {
+    const fragments = ['@', '.', ':', '/', '%', '%E0%A4', '0x', 'bc1', '+351 ', '00', '.onion', 'https://', 't.me/',
+      'www.', 'u/', '[', ']', '(', ')', ' ', '\n', 'é', '😀', 'a', 'Z', '7', '9', '-', '_', 'telegram', ' on ', '::', 'f'];
+    let seed = 1;
+    const next = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 2000; i++) {
+      let text = '';
+      const n = 1 + Math.floor(next() * 40);
+      for (let j = 0; j < n; j++) text += fragments[Math.floor(next() * fragments.length)];
+      const found = extractSelectors(text, { defaultRegion: 'PT', defaultPlatform: 'x' });
+      for (const s of found) expect(text.slice(s.start, s.end)).toBe(s.raw);
+    }
+    expect(extractSelectors('https://t.me/%E0%A4%A').map((s) => [s.type, s.valid])).toEqual([['url', true]]);
+  });
+
   it('copes with large hostile input without throwing', () => {
     const chunk = `${'a'.repeat(300)}@${'b.'.repeat(200)} ${'1 '.repeat(300)}${'0x'.repeat(100)}${':'.repeat(200)}${'f:'.repeat(200)}`;
     const text = chunk.repeat(50);

@@ -26,6 +26,10 @@ describe('normaliseHandle', () => {
     expect(normaliseHandle('https://example.com/user').valid).toBe(false);
   });
 
+  it('does not throw on malformed percent-encodings', () => {
+    expect(normaliseHandle('https://t.me/%E0%A4%A')).toMatchObject({ valid: false });
+  });
+
   it('reads "platform:name"', () => {
     expect(normaliseHandle('telegram:DarkKing').normalised).toBe('darkking@telegram');
   });

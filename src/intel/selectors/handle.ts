@@ -55,7 +55,12 @@ export function handleFromParts(rawName: string, platformName: string): Normalis
 export function handleFromUrl(url: URL): { name: string; platform: Platform } | undefined {
   const platform = platformForHost(url.hostname);
   if (!platform) return undefined;
-  let path = decodeURIComponent(url.pathname).replace(/^\/+/, '');
+  let path: string;
+  try {
+    path = decodeURIComponent(url.pathname).replace(/^\/+/, '');
+  } catch {
+    return undefined; // malformed percent-encoding: not a profile link we can read
+  }
   if (platform.pathPrefixes) {
     const prefix = platform.pathPrefixes.find((p) => path.toLowerCase().startsWith(p));
     if (!prefix) return undefined;
