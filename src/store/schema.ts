@@ -40,6 +40,15 @@ export interface Database {
   hub_deliveries: HubDeliveriesTable;
   hub_parts: HubPartsTable;
   hub_tombstones: HubTombstonesTable;
+  media: MediaTable;
+  case_media: CaseMediaTable;
+  ingests: IngestsTable;
+  ingest_items: IngestItemsTable;
+  media_occurrences: MediaOccurrencesTable;
+  media_near_duplicates: MediaNearDuplicatesTable;
+  hash_sets: HashSetsTable;
+  hash_set_entries: HashSetEntriesTable;
+  media_hash_matches: MediaHashMatchesTable;
 }
 
 export interface SettingsTable {
@@ -488,4 +497,143 @@ export interface HubTombstonesTable {
   id: string;
   digest: string;
   deleted_at: string;
+}
+
+// Media and ingest (issue 4, migration 0003-media).
+
+export interface MediaTable {
+  seq: Generated<number>;
+  id: string;
+  sha256: string;
+  md5: string;
+  sha1: string;
+  size: number;
+  type: string;
+  mime: string;
+  kind: string;
+  width: number | null;
+  height: number | null;
+  duration: number | null;
+  pdq: string | null;
+  pdq_quality: number | null;
+  vpdq: string | null;
+  camera_make: string | null;
+  camera_model: string | null;
+  camera_serial: string | null;
+  capture_time: string | null;
+  capture_offset: string | null;
+  gps_lat: number | null;
+  gps_lon: number | null;
+  metadata: string;
+  has_thumbnail: number;
+  problem: string | null;
+  problem_detail: string | null;
+  near_group: string | null;
+  first_ingest_id: string | null;
+  created_at: string;
+}
+
+export interface CaseMediaTable {
+  case_id: string;
+  media_id: string;
+  category: string;
+  category_scheme: string;
+  category_code: string;
+  /** examiner, or hashset:<set name> when taken from an exact match. */
+  category_source: string;
+  categorised_by: string | null;
+  categorised_at: string | null;
+  first_ingest_id: string | null;
+  added_at: string;
+}
+
+export interface IngestsTable {
+  id: string;
+  case_id: string;
+  fingerprint: string;
+  source: string;
+  inputs: string;
+  origin: string;
+  status: string;
+  job_id: string | null;
+  locked_by: string | null;
+  locked_until: string | null;
+  progress: string | null;
+  summary: string | null;
+  error: string | null;
+  runs: number;
+  agency_id: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export interface IngestItemsTable {
+  ingest_id: string;
+  item_key: string;
+  path: string;
+  outcome: string;
+  media_id: string | null;
+  size: number | null;
+  problem: string | null;
+  problem_detail: string | null;
+  recorded_at: string;
+}
+
+export interface MediaOccurrencesTable {
+  id: string;
+  case_id: string;
+  media_id: string;
+  ingest_id: string;
+  source: string;
+  path: string;
+  path_raw: string | null;
+  size: number;
+  modified_at: string | null;
+  accessed_at: string | null;
+  changed_at: string | null;
+  born_at: string | null;
+  recorded_at: string;
+}
+
+export interface MediaNearDuplicatesTable {
+  media_id: string;
+  other_id: string;
+  distance: number;
+}
+
+export interface HashSetsTable {
+  id: string;
+  name: string;
+  format: string;
+  source_file: string | null;
+  entry_count: number;
+  imported_by: string;
+  imported_at: string;
+}
+
+export interface HashSetEntriesTable {
+  seq: Generated<number>;
+  set_id: string;
+  md5: string | null;
+  sha1: string | null;
+  sha256: string | null;
+  pdq: string | null;
+  category: string;
+  category_scheme: string;
+  category_code: string;
+  series: string | null;
+  victim_identified: number | null;
+  extra: string | null;
+}
+
+export interface MediaHashMatchesTable {
+  media_id: string;
+  entry_seq: number;
+  set_id: string;
+  match: string;
+  digest: string;
+  distance: number;
+  matched_at: string;
 }

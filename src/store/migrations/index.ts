@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-foundation.js';
 import * as m0002 from './0002-exchange.js';
+import * as m0003 from './0003-media.js';
 import * as m0004 from './0004-intel.js';
 
 /**
@@ -10,5 +11,6 @@ import * as m0004 from './0004-intel.js';
 export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
   '0002-exchange': m0002,
+  '0003-media': m0003,
   '0004-intel': m0004,
 };
