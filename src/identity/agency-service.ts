@@ -47,7 +47,12 @@ export function normaliseAgencyInput(input: NewAgency): { name: string; country:
 
 export type AgencyService = ReturnType<typeof createAgencyService>;
 
-export function createAgencyService(deps: { db: Kysely<Database>; audit: AuditLog }) {
+export function createAgencyService(deps: {
+  db: Kysely<Database>;
+  audit: AuditLog;
+  /** Runs inside the creating transaction (the exchange gives a new hosted agency its key pairs here). */
+  onCreated?: (trx: Kysely<Database>, agency: Agency) => Promise<void>;
+}) {
   const { db, audit } = deps;
   return {
     async create(ctx: RequestContext, input: NewAgency, into: Kysely<Database> = db): Promise<Agency> {
@@ -72,6 +77,7 @@ export function createAgencyService(deps: { db: Kysely<Database>; audit: AuditLo
           requestId: ctx.requestId,
           ip: ctx.ip,
         });
+        await deps.onCreated?.(trx, toAgency(row));
       };
       if (into.isTransaction) await write(into);
       else await into.transaction().execute(write);
