@@ -4,6 +4,7 @@ import { createCaseAccess } from '../cases/case-access.js';
 import { createCaseService } from '../cases/case-service.js';
 import type { Config } from '../config/config.js';
 import type { MasterKey } from '../exchange/crypto/master-key.js';
+import { createExchange } from '../exchange/exchange.js';
 import { createAgencyService } from '../identity/agency-service.js';
 import { createAuthService } from '../identity/auth-service.js';
 import { createSetupService } from '../identity/setup-service.js';
@@ -20,9 +21,10 @@ export function createServices(deps: { db: Kysely<Database>; dialect: Dialect; c
   const { db, config, masterKey } = deps;
   const audit = createAuditLog({ db, masterKey });
   const caseAccess = createCaseAccess({ db });
-  const agencies = createAgencyService({ db, audit });
   const users = createUserService({ db, audit });
   const jobs = createJobQueue({ db, dialect: deps.dialect });
+  const exchange = createExchange({ db, dialect: deps.dialect, config, masterKey, audit, jobs, caseAccess });
+  const agencies = createAgencyService({ db, audit, onCreated: exchange.onAgencyCreated });
   return {
     db,
     dialect: deps.dialect,
@@ -35,6 +37,7 @@ export function createServices(deps: { db: Kysely<Database>; dialect: Dialect; c
     auth: createAuthService({ db, audit, masterKey, idleMinutes: config.sessionIdleMinutes }),
     setup: createSetupService({ db, audit, agencies, users }),
     cases: createCaseService({ db, audit, access: caseAccess }),
+    exchange,
   };
 }
 
