@@ -9,6 +9,8 @@ import { createAgencyService } from '../identity/agency-service.js';
 import { createAuthService } from '../identity/auth-service.js';
 import { createSetupService } from '../identity/setup-service.js';
 import { createUserService } from '../identity/user-service.js';
+import { createSelectorService } from '../intel/correlation/selector-service.js';
+import { createRecordService } from '../intel/records/record-service.js';
 import type { Dialect } from '../store/database.js';
 import { createJobQueue } from '../store/job-queue.js';
 import type { Database } from '../store/schema.js';
@@ -38,6 +40,8 @@ export function createServices(deps: { db: Kysely<Database>; dialect: Dialect; c
     setup: createSetupService({ db, audit, agencies, users }),
     cases: createCaseService({ db, audit, access: caseAccess }),
     exchange,
+    records: createRecordService({ db, audit, access: caseAccess }),
+    selectors: createSelectorService({ db, audit, access: caseAccess }),
   };
 }
 
