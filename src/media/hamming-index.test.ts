@@ -76,6 +76,19 @@ describe('HammingIndex equals brute force', () => {
     expectSameAsBrute(idx, queries, [0, 10, 31, 45, 63]);
   });
 
+  it('finds hashes added in deferred batches', () => {
+    const r = rng(9);
+    const idx = new HammingIndex();
+    const hashes = Array.from({ length: 2000 }, () => randomHash(r));
+    for (let b = 0; b < 2; b++) {
+      const words = new Uint32Array(1000 * 8);
+      for (let i = 0; i < 1000; i++) words.set(hashes[b * 1000 + i]!, i * 8);
+      idx.addMany(Uint32Array.from({ length: 1000 }, (_, i) => b * 1000 + i), words, { deferMerge: true });
+    }
+    expectSameAsBrute(idx, hashes.slice(0, 20).concat(hashes.slice(1990)), [0, 31]);
+    expect(idx.search(hashes[1500]!, 0)).toEqual([{ id: 1500, distance: 0 }]);
+  });
+
   it('returns each hit once with its true distance, nearest first', () => {
     const r = rng(4);
     const base = randomHash(r);

@@ -73,6 +73,8 @@ export class HammingIndex {
   private mainCount = 0;
   /** Ids whose CSR postings are no longer valid (removed or replaced) since the last merge. */
   private mainDirty = 0;
+  /** addMany(deferMerge) left ids that are in no posting list yet. */
+  private unmerged = false;
   private pendingHead: Int32Array[] = [];
   private pendingNext: Int32Array[] = [];
   private pendingId = new Uint32Array(0);
@@ -144,9 +146,9 @@ export class HammingIndex {
 
   /**
    * Adds many hashes at once and merges once at the end (start-up rebuild, bulk import): `hashes` holds 8 words per
-   * id, in the order of `ids`.
+   * id, in the order of `ids`. With `deferMerge`, successive batches merge once, at the next search or `merge()`.
    */
-  addMany(ids: ArrayLike<number>, hashes: Uint32Array): void {
+  addMany(ids: ArrayLike<number>, hashes: Uint32Array, options: { deferMerge?: boolean } = {}): void {
     if (hashes.length !== ids.length * 8) throw new Error('addMany: hashes must hold 8 words per id');
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
@@ -161,7 +163,8 @@ export class HammingIndex {
       // Marked "pending" without chaining: the merge below indexes every present id from storage.
       sp[id & PAGE_MASK] = 0x7fffffff;
     }
-    this.merge();
+    this.unmerged = true;
+    if (!options.deferMerge) this.merge();
   }
 
   remove(id: number): boolean {
@@ -239,6 +242,7 @@ export class HammingIndex {
     }
     this.mainCount = n;
     this.mainDirty = 0;
+    this.unmerged = false;
     this.pendingCount = 0;
     for (let t = 0; t < CHUNKS; t++) this.pendingHead[t]!.fill(-1);
     if (this.pendingId.length > 65536) {
@@ -250,6 +254,7 @@ export class HammingIndex {
   /** Every stored hash within `radius` (default 31, max 63) of `hash`, nearest first (ties by id); exact. */
   search(hash: string | Hash256Words, radius = 31): IndexHit[] {
     checkRadius(radius);
+    if (this.unmerged) this.merge();
     const q = this.q;
     q.set(toWords(hash));
     const s = radius >>> 4;
@@ -359,7 +364,7 @@ export class HammingIndex {
 
   /** Writes the index (merged first) so that `load` reads it back without rebuilding. */
   save(path: string): void {
-    if (this.pendingCount > 0 || this.mainDirty > 0) this.merge();
+    if (this.pendingCount > 0 || this.mainDirty > 0 || this.unmerged) this.merge();
     const fd = openSync(path, 'w');
     try {
       const pages = this.hashPages.length;

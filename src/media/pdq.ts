@@ -106,7 +106,64 @@ function jaroszWindow(oldDim: number): number {
   return ((oldDim + 2 * 64 - 1) / (2 * 64)) | 0;
 }
 
-/** Tent-filters `buf` in place (two box passes per axis, `tmp` as scratch) and decimates it to 64x64. */
+/**
+ * box1D down every column listed in `colIdx` at once, walking rows in memory order: each column sees exactly the
+ * float32 operations box1D would do (so results are bit-identical), but the memory access is sequential instead of
+ * striding a row per sample, which is several times faster on large buffers.
+ */
+function boxColumns(inp: Float32Array, out: Float32Array, rows: number, cols: number, w: number, colIdx: Int32Array, sums: Float32Array): void {
+  const nc = colIdx.length;
+  const half = ((w + 2) / 2) | 0;
+  const p1 = half - 1;
+  const p2 = w - half + 1;
+  const p3 = rows - w;
+  const p4 = half - 1;
+  sums.fill(0, 0, nc);
+  let ri = 0;
+  let li = 0;
+  let oi = 0;
+  let count = 0;
+  for (let i = 0; i < p1; i++, ri++) {
+    const r = ri * cols;
+    for (let c = 0; c < nc; c++) sums[c] = f(sums[c]! + inp[r + colIdx[c]!]!);
+    count++;
+  }
+  for (let i = 0; i < p2; i++, ri++, oi++) {
+    const r = ri * cols;
+    const o = oi * cols;
+    count++;
+    for (let c = 0; c < nc; c++) {
+      const j = colIdx[c]!;
+      const s = f(sums[c]! + inp[r + j]!);
+      sums[c] = s;
+      out[o + j] = s / count;
+    }
+  }
+  for (let i = 0; i < p3; i++, ri++, li++, oi++) {
+    const r = ri * cols;
+    const l = li * cols;
+    const o = oi * cols;
+    for (let c = 0; c < nc; c++) {
+      const j = colIdx[c]!;
+      const s = f(f(sums[c]! + inp[r + j]!) - inp[l + j]!);
+      sums[c] = s;
+      out[o + j] = s / count;
+    }
+  }
+  for (let i = 0; i < p4; i++, li++, oi++) {
+    const l = li * cols;
+    const o = oi * cols;
+    count--;
+    for (let c = 0; c < nc; c++) {
+      const j = colIdx[c]!;
+      const s = f(sums[c]! - inp[l + j]!);
+      sums[c] = s;
+      out[o + j] = s / count;
+    }
+  }
+}
+
+/** Tent-filters `buf` (two box passes per axis, `tmp` as scratch) and decimates it to 64x64. */
 function downsampleTo64(buf: Float32Array, tmp: Float32Array, rows: number, cols: number): Float32Array {
   const out = new Float32Array(64 * 64);
   if (rows === 64 && cols === 64) {
@@ -115,16 +172,17 @@ function downsampleTo64(buf: Float32Array, tmp: Float32Array, rows: number, cols
   }
   const wRows = jaroszWindow(cols);
   const wCols = jaroszWindow(rows);
+  const allCols = Int32Array.from({ length: cols }, (_, j) => j);
+  // Only 64 columns are ever sampled, and columns are independent in the column pass: the last one needs just those.
+  const sampledCols = Int32Array.from({ length: 64 }, (_, j) => Math.trunc(((j + 0.5) * cols) / 64));
+  const sums = new Float32Array(Math.max(cols, 64));
   for (let pass = 0; pass < 2; pass++) {
     for (let i = 0; i < rows; i++) box1D(buf, tmp, i * cols, cols, 1, wRows);
-    for (let j = 0; j < cols; j++) box1D(tmp, buf, j, rows, cols, wCols);
+    boxColumns(tmp, buf, rows, cols, wCols, pass === 1 ? sampledCols : allCols, sums);
   }
   for (let i = 0; i < 64; i++) {
     const ini = Math.trunc(((i + 0.5) * rows) / 64);
-    for (let j = 0; j < 64; j++) {
-      const inj = Math.trunc(((j + 0.5) * cols) / 64);
-      out[i * 64 + j] = buf[ini * cols + inj]!;
-    }
+    for (let j = 0; j < 64; j++) out[i * 64 + j] = buf[ini * cols + sampledCols[j]!]!;
   }
   return out;
 }

@@ -33,14 +33,17 @@ export async function shapesRgb(width: number, height: number, seed: number): Pr
   return sharp(Buffer.from(shapesSvg(width, height, seed))).removeAlpha().raw().toBuffer();
 }
 
-/** A shapes scene with per-pixel noise, encoded as JPEG (noise makes the file photo-sized). */
-export async function noisyJpeg(width: number, height: number, seed: number, quality = 90): Promise<Buffer> {
+/**
+ * A shapes scene with per-pixel noise, encoded as JPEG: the noise (amplitude ±noise) gives the entropy of a real
+ * photo, and with it a realistic file size and decoding cost (12 MP at ±8, quality 90: about 3-4 MB, like a phone).
+ */
+export async function noisyJpeg(width: number, height: number, seed: number, quality = 90, noise = 8): Promise<Buffer> {
   const base = await shapesRgb(width, height, seed);
   const r = rng(seed ^ 0x9e3779b9);
   for (let i = 0; i < base.length; i += 4) {
     const n = Math.floor(r() * 4294967296);
     for (let k = 0; k < 4 && i + k < base.length; k++) {
-      const v = base[i + k]! + (((n >>> (8 * k)) & 63) - 32);
+      const v = base[i + k]! + ((((n >>> (8 * k)) & 255) * (2 * noise + 1)) >> 8) - noise;
       base[i + k] = v < 0 ? 0 : v > 255 ? 255 : v;
     }
   }
