@@ -30,12 +30,15 @@ function clustered(n: number, seed: number): Uint32Array[] {
 
 function expectSameAsBrute(idx: HammingIndex, queries: Uint32Array[], radii: number[]): number {
   let hits = 0;
-  for (const q of queries) {
-    for (const radius of radii) {
+  for (const radius of radii) {
+    const many = idx.searchMany(queries, radius, 7);
+    queries.forEach((q, i) => {
+      const brute = idx.searchBrute(q, radius);
       const got = idx.search(q, radius);
-      expect(got).toEqual(idx.searchBrute(q, radius));
+      expect(got).toEqual(brute);
+      expect(many[i]).toEqual(brute);
       hits += got.length;
-    }
+    });
   }
   return hits;
 }

@@ -80,6 +80,10 @@ export class HammingIndex {
   private pendingId = new Uint32Array(0);
   private pendingCount = 0;
   private readonly q = new Uint32Array(8);
+  /** Scratch for searchMany, reused across calls (grows to the largest batch seen). */
+  private cand: Uint32Array = new Uint32Array(1 << 16);
+  private sortId: Uint32Array = new Uint32Array(0);
+  private sortQ: Uint16Array = new Uint16Array(0);
 
   constructor() {
     for (let t = 0; t < CHUNKS; t++) {
@@ -336,6 +340,113 @@ export class HammingIndex {
       if (POPCOUNT16[chunkOf(hp, o, u) ^ qc[u]!]! <= pr) return true;
     }
     return false;
+  }
+
+  /**
+   * The same exact answers as `search` for many queries at once, for bulk work (ingest of a seized device, a hub
+   * re-matching its lists). Per batch, candidates of all queries are gathered as (id, query) pairs and radix-sorted by
+   * id, so hashes are verified in storage order — a sequential sweep the hardware prefetches — instead of one random
+   * memory access per candidate, which is what bounds single queries at millions of hashes.
+   */
+  searchMany(queries: (string | Hash256Words)[], radius = 31, batchSize = 64): IndexHit[][] {
+    checkRadius(radius);
+    if (this.unmerged) this.merge();
+    const results: IndexHit[][] = [];
+    for (let start = 0; start < queries.length; start += batchSize) {
+      results.push(...this.searchBatch(queries.slice(start, start + batchSize).map(toWords), radius));
+    }
+    return results;
+  }
+
+  private growCand(min: number): Uint32Array {
+    const next = new Uint32Array(Math.max(min, this.cand.length * 2));
+    next.set(this.cand);
+    this.cand = next;
+    return next;
+  }
+
+  private searchBatch(qs: Hash256Words[], radius: number): IndexHit[][] {
+    const s = radius >>> 4;
+    const a = radius & 15;
+    let ids: Uint32Array = this.cand;
+    let qix: Uint16Array = new Uint16Array(ids.length);
+    let n = 0;
+    for (let qi = 0; qi < qs.length; qi++) {
+      const q = qs[qi]!;
+      for (let t = 0; t < CHUNKS; t++) {
+        const pr = t <= a ? s : s - 1;
+        if (pr < 0) continue;
+        const nProbes = PROBES_WITHIN[pr]!;
+        const base = chunkOf(q, 0, t);
+        const { offsets, lo, hi } = this.tables[t]!;
+        const head = this.pendingHead[t]!;
+        const next = this.pendingNext[t]!;
+        for (let m = 0; m < nProbes; m++) {
+          const v = base ^ PROBE_MASKS[m]!;
+          const st = offsets[v]!;
+          const end = offsets[v + 1]!;
+          let pendingLen = 0;
+          for (let e = head[v]!; e >= 0; e = next[e]!) pendingLen++;
+          if (n + (end - st) + pendingLen > ids.length) {
+            ids = this.growCand(n + (end - st) + pendingLen);
+            const nq = new Uint16Array(ids.length);
+            nq.set(qix);
+            qix = nq;
+          }
+          for (let i = st; i < end; i++) {
+            ids[n] = (hi[i]! << PAGE_BITS) | lo[i]!;
+            qix[n++] = qi;
+          }
+          for (let e = head[v]!; e >= 0; e = next[e]!) {
+            ids[n] = this.pendingId[e]!;
+            qix[n++] = qi;
+          }
+        }
+      }
+    }
+    // LSD radix sort of the pairs by id, 12 bits a pass, as many passes as the largest id needs.
+    const maxId = this.hashPages.length * PAGE_SIZE;
+    let srcId: Uint32Array = ids;
+    let srcQ: Uint16Array = qix;
+    let dstId: Uint32Array = this.sortId.length >= n ? this.sortId : (this.sortId = new Uint32Array(ids.length));
+    let dstQ: Uint16Array = this.sortQ.length >= n ? this.sortQ : (this.sortQ = new Uint16Array(ids.length));
+    const counts = new Uint32Array(4097);
+    for (let shift = 0; shift < 32 && maxId - 1 >>> shift > 0; shift += 12) {
+      counts.fill(0);
+      for (let j = 0; j < n; j++) counts[((srcId[j]! >>> shift) & 4095) + 1]!++;
+      for (let b = 0; b < 4096; b++) counts[b + 1]! += counts[b]!;
+      for (let j = 0; j < n; j++) {
+        const at = counts[(srcId[j]! >>> shift) & 4095]!++;
+        dstId[at] = srcId[j]!;
+        dstQ[at] = srcQ[j]!;
+      }
+      [srcId, dstId] = [dstId, srcId];
+      [srcQ, dstQ] = [dstQ, srcQ];
+    }
+
+    const out: IndexHit[][] = qs.map(() => []);
+    const lastId = new Float64Array(qs.length).fill(-1);
+    const pages = this.hashPages;
+    const states = this.statePages;
+    const pc = POPCOUNT16;
+    for (let j = 0; j < n; j++) {
+      const id = srcId[j]!;
+      const qi = srcQ[j]!;
+      if (lastId[qi] === id) continue;
+      const hp = pages[id >>> PAGE_BITS]!;
+      const o = (id & PAGE_MASK) << 3;
+      const q = qs[qi]!;
+      let d = 0;
+      for (let k = 0; k < 8 && d <= radius; k++) {
+        const x = (hp[o + k]! ^ q[k]!) >>> 0;
+        d += pc[x & 0xffff]! + pc[x >>> 16]!;
+      }
+      if (d > radius || states[id >>> PAGE_BITS]![id & PAGE_MASK] === ABSENT) continue;
+      lastId[qi] = id;
+      out[qi]!.push({ id, distance: d });
+    }
+    for (const r of out) r.sort((x, y) => x.distance - y.distance || x.id - y.id);
+    return out;
   }
 
   /** Linear scan: the reference the index is tested and benchmarked against. */
