@@ -80,7 +80,8 @@ export function App() {
   const { state } = session;
   if (state.status === 'anonymous') {
     if (location.path === '/login') return <LoginPage />;
-    const next = location.path === '/' ? '' : `?next=${encodeURIComponent(location.href)}`;
+    // After an expiry, come back here once signed in; after signing out, start afresh.
+    const next = location.path === '/' || state.reason === 'signed-out' ? '' : `?next=${encodeURIComponent(location.href)}`;
     return <Redirect to={`/login${next}`} />;
   }
   if (state.status !== 'signed-in') return null;

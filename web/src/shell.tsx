@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
-import { Link, navigate, useLocation } from './router.js';
+import { Link, useLocation } from './router.js';
 import { AUDIT_ROLES, CASE_ROLES, hasAnyRole, ROLE_LABELS } from './session/roles.js';
 import { useMe, useSession } from './session/session.js';
 import { countryName } from './ui/format.js';
@@ -55,7 +55,6 @@ function UserMenu() {
   const doSignOut = async () => {
     setOpen(false);
     await signOut();
-    navigate('/login', { replace: true });
   };
 
   return (
@@ -67,7 +66,7 @@ function UserMenu() {
         <span className="user-menu-name">{me.user.displayName || me.user.username}</span>
         <ChevronDownIcon />
       </button>
-      <div id={menuId} className="user-menu-panel" hidden={!open}>
+      <nav id={menuId} className="user-menu-panel" hidden={!open} aria-label="Account menu">
         <div className="user-menu-who">
           <p className="user-menu-fullname">{me.user.displayName}</p>
           <p className="muted small">
@@ -98,7 +97,7 @@ function UserMenu() {
             </button>
           </li>
         </ul>
-      </div>
+      </nav>
     </div>
   );
 }

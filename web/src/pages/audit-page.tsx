@@ -12,7 +12,8 @@ import { ErrorNotice } from '../ui/notice.js';
 import { Empty, Loading, PageHeader } from '../ui/page.js';
 import { useApi } from '../ui/use-api.js';
 
-const PAGE_SIZE = 50;
+const PAGE_SIZES = [25, 50, 100, 200];
+const DEFAULT_PAGE_SIZE = 50;
 const OPERATIONS = Object.keys(OPERATION_LABELS) as LoggedOperation[];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const FILTER_KEYS = ['user', 'caseId', 'operation', 'action', 'from', 'to'] as const;
@@ -31,6 +32,7 @@ export function AuditPage() {
   const { search } = useLocation();
   const applied = filtersOf(search);
   const before = Number(search.get('before')) || undefined;
+  const limit = PAGE_SIZES.includes(Number(search.get('limit'))) ? Number(search.get('limit')) : DEFAULT_PAGE_SIZE;
   const [form, setForm] = useState<Filters>(applied);
   const [fromInput, setFromInput] = useState(isoToLocalInput(applied.from || null));
   const [toInput, setToInput] = useState(isoToLocalInput(applied.to || null));
@@ -47,10 +49,11 @@ export function AuditPage() {
     setToInput(isoToLocalInput(f.to || null));
   }, [key]);
 
-  const path = withQuery('/audit', { ...applied, operation: applied.operation || undefined, before, limit: PAGE_SIZE });
+  const path = withQuery('/audit', { ...applied, operation: applied.operation || undefined, before, limit });
   const { data, error, loading } = useApi<AuditPageData>(path);
 
-  const go = (filters: Filters, nextBefore?: number) => navigate(withQuery('/audit', { ...filters, before: nextBefore }));
+  const go = (filters: Filters, nextBefore?: number, pageSize = limit) =>
+    navigate(withQuery('/audit', { ...filters, before: nextBefore, limit: pageSize === DEFAULT_PAGE_SIZE ? undefined : pageSize }));
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -158,6 +161,23 @@ export function AuditPage() {
                 >
                   Older
                 </Button>
+                <label className="per-page">
+                  <span>Per page</span>
+                  <select
+                    className="input select"
+                    value={limit}
+                    onChange={(e) => {
+                      setNewer([]);
+                      go(applied, undefined, Number(e.target.value));
+                    }}
+                  >
+                    {PAGE_SIZES.map((n) => (
+                      <option key={n} value={n}>
+                        {n}
+                      </option>
+                    ))}
+                  </select>
+                </label>
               </div>
             </nav>
           </>

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api } from '../api/client.js';
 import type { Preferences } from '../api/types.js';
 import { PREVIEW_LANDSCAPE, PREVIEW_PATTERN } from '../media/preview-images.js';
@@ -24,7 +24,10 @@ export function PreferencesPage() {
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => setSaved(false), [draft]);
+  const update = (next: Preferences) => {
+    setDraft(next);
+    setSaved(false);
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -59,13 +62,13 @@ export function PreferencesPage() {
               <label htmlFor="blur" className="field-label">
                 Blur strength: <output htmlFor="blur">{draft.blurPx} px</output>
               </label>
-              <input id="blur" className="range" type="range" min={0} max={64} step={1} value={draft.blurPx} onChange={(e) => setDraft({ ...draft, blurPx: Number(e.target.value) })} aria-describedby="blur-hint" />
+              <input id="blur" className="range" type="range" min={0} max={64} step={1} value={draft.blurPx} onChange={(e) => update({ ...draft, blurPx: Number(e.target.value) })} aria-describedby="blur-hint" />
               <p id="blur-hint" className="field-hint">
                 0 shows media sharp; the default is {DEFAULT_PREFERENCES.blurPx} px.
               </p>
             </div>
-            <Checkbox label="Show media in greyscale until revealed" checked={draft.greyscale} onChange={(e) => setDraft({ ...draft, greyscale: e.target.checked })} />
-            <Checkbox label="Start videos muted" checked={draft.muteVideo} onChange={(e) => setDraft({ ...draft, muteVideo: e.target.checked })} />
+            <Checkbox label="Show media in greyscale until revealed" checked={draft.greyscale} onChange={(e) => update({ ...draft, greyscale: e.target.checked })} />
+            <Checkbox label="Start videos muted" checked={draft.muteVideo} onChange={(e) => update({ ...draft, muteVideo: e.target.checked })} />
             {weak ? (
               <Notice tone="warning" title="Little protection">
                 <p>With almost no blur and colour on, media appear nearly as they are. Consider keeping at least one protection on.</p>
@@ -75,7 +78,7 @@ export function PreferencesPage() {
               <Button type="submit" variant="primary" busy={busy} disabled={same(draft, me.preferences)}>
                 Save preferences
               </Button>
-              <Button variant="ghost" onClick={() => setDraft(DEFAULT_PREFERENCES)} disabled={same(draft, DEFAULT_PREFERENCES)}>
+              <Button variant="ghost" onClick={() => update(DEFAULT_PREFERENCES)} disabled={same(draft, DEFAULT_PREFERENCES)}>
                 Restore defaults
               </Button>
             </div>

@@ -123,10 +123,13 @@ function Enrol({ onEnabled }: { onEnabled: (codes: string[]) => void }) {
         <div>
           <h3 className="subheading">Or type the key by hand</h3>
           <p className="muted small">If you cannot scan, add an account in the app and choose “enter a setup key”; use time-based codes.</p>
-          <p className="manual-key mono" aria-label="Manual setup key">
-            {groups(enrolment.manualKey)}
-          </p>
-          <CopyButton text={enrolment.manualKey.replace(/\s+/g, '')} label="Copy key" />
+          <div className="copy-row">
+            <label htmlFor="manual-key" className="visually-hidden">
+              Manual setup key
+            </label>
+            <input id="manual-key" className="input mono manual-key" readOnly value={groups(enrolment.manualKey)} onFocus={(e) => e.currentTarget.select()} />
+            <CopyButton text={enrolment.manualKey.replace(/\s+/g, '')} label="Copy key" />
+          </div>
           <h3 className="subheading">2. Enter the code the app shows</h3>
           <ErrorNotice error={error && !fieldError(error, 'code') ? error : null} />
           <form className="inline-form" onSubmit={(e) => void confirm(e)}>

@@ -69,10 +69,11 @@ export function TokensPage() {
             <Notice tone="warning" title={`Copy the token “${created.name}” now`}>
               <p>This is the only time it is shown. Tessera keeps only a hash of it; if you lose it, revoke it and create a new one.</p>
             </Notice>
-            <div className="token-value-row">
-              <code className="token-value" aria-label="New API token">
-                {created.token}
-              </code>
+            <div className="copy-row">
+              <label htmlFor="new-token" className="visually-hidden">
+                New API token
+              </label>
+              <input id="new-token" className="input mono token-value" readOnly value={created.token} onFocus={(e) => e.currentTarget.select()} />
               <CopyButton text={created.token} label="Copy token" />
             </div>
             <Button size="small" variant="ghost" onClick={() => setCreated(null)}>
