@@ -3,6 +3,7 @@ import { ConfigError } from '../config/config.js';
 import { AppError } from '../errors.js';
 import { UnknownMigrationsError } from '../store/migrate.js';
 import { registerAdminCommands } from './commands/admin.js';
+import { registerIntelCommands } from './commands/intel.js';
 import { registerMediaCommands } from './commands/media.js';
 import { registerServeCommand } from './commands/serve.js';
 import { UsageError } from './node-context.js';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerAdminCommands(program);
   registerMediaCommands(program);
+  registerIntelCommands(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -15,7 +15,7 @@ import { auditRoutes } from './routes/audit.js';
 import { caseRoutes } from './routes/cases.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
-import { recordRoutes } from './routes/records.js';
+import { postImportRoutes, recordRoutes } from './routes/records.js';
 import { selectorRoutes } from './routes/selectors.js';
 import { sessionRoutes } from './routes/session.js';
 import { setupRoutes } from './routes/setup.js';
@@ -101,6 +101,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(caseRoutes, { services });
       await api.register(auditRoutes, { services });
       await api.register(recordRoutes, { services });
+      await api.register(postImportRoutes, { services });
       await api.register(selectorRoutes, { services });
     },
     { prefix: '/api/v1' },

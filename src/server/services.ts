@@ -10,6 +10,7 @@ import { createAuthService } from '../identity/auth-service.js';
 import { createSetupService } from '../identity/setup-service.js';
 import { createUserService } from '../identity/user-service.js';
 import { createSelectorService } from '../intel/correlation/selector-service.js';
+import { createPostImportService } from '../intel/posts/import-service.js';
 import { createRecordService } from '../intel/records/record-service.js';
 import type { Dialect } from '../store/database.js';
 import { createJobQueue } from '../store/job-queue.js';
@@ -42,6 +43,7 @@ export function createServices(deps: { db: Kysely<Database>; dialect: Dialect; c
     exchange,
     records: createRecordService({ db, audit, access: caseAccess }),
     selectors: createSelectorService({ db, audit, access: caseAccess }),
+    postImports: createPostImportService({ db, audit, access: caseAccess, jobs }),
   };
 }
 

@@ -9,6 +9,8 @@ import {
   RecordSchema,
   RecordVersionSchema,
 } from '../../intel/records/record-schemas.js';
+import { PostImportOptionsSchema, PostImportSchema } from '../../intel/posts/import-service.js';
+import { AppError } from '../../errors.js';
 import { commonErrors } from '../problem.js';
 import { Empty } from '../schemas.js';
 import type { Services } from '../services.js';
@@ -79,5 +81,52 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
       schema: { tags, summary: 'Every saved version of a record, oldest first', params: RecordParams, response: { 200: Type.Array(RecordVersionSchema), ...commonErrors } },
     },
     async (request) => services.records.history(request.ctx(), request.params.id, request.params.recordId),
+  );
+};
+
+/** Content types an upload of captured posts may carry; the body is kept as bytes and parsed by the import job. */
+export const POST_UPLOAD_TYPES = ['text/csv', 'application/x-ndjson', 'application/jsonl', 'application/x-jsonlines', 'text/plain', 'application/octet-stream'];
+export const POST_UPLOAD_LIMIT = 200 * 1024 * 1024;
+
+export const postImportRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  // Encapsulated: these parsers apply to this plugin's routes only.
+  app.addContentTypeParser(POST_UPLOAD_TYPES, { parseAs: 'buffer', bodyLimit: POST_UPLOAD_LIMIT }, (_request, body, done) => done(null, body));
+
+  app.post(
+    '/cases/:id/imports',
+    {
+      bodyLimit: POST_UPLOAD_LIMIT,
+      config: { access: { kind: 'case', permission: 'case.contribute', param: 'id' } },
+      schema: {
+        tags,
+        summary: 'Upload captured posts (CSV or JSON lines) to import in the background',
+        description: `Send the file as the body (Content-Type ${POST_UPLOAD_TYPES.join(', ')}); options in the query string. Poll GET /cases/{id}/imports/{importId} for progress.`,
+        params: CaseParams,
+        querystring: PostImportOptionsSchema,
+        response: { 202: PostImportSchema, ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      if (!Buffer.isBuffer(request.body)) throw new AppError(415, 'unsupported-media-type', `Send the file itself as the body, as one of: ${POST_UPLOAD_TYPES.join(', ')}.`);
+      return reply.code(202).send(await services.postImports.upload(request.ctx(), request.params.id, request.body, request.query));
+    },
+  );
+
+  app.get(
+    '/cases/:id/imports',
+    {
+      config: { access: { kind: 'case', permission: 'case.read', param: 'id' } },
+      schema: { tags, summary: 'Post imports of the case, newest first', params: CaseParams, response: { 200: Type.Array(PostImportSchema), ...commonErrors } },
+    },
+    async (request) => services.postImports.list(request.ctx(), request.params.id),
+  );
+
+  app.get(
+    '/cases/:id/imports/:importId',
+    {
+      config: { access: { kind: 'case', permission: 'case.read', param: 'id' } },
+      schema: { tags, summary: 'Progress and malformed lines of one import', params: Type.Object({ id: Id, importId: Id }), response: { 200: PostImportSchema, ...commonErrors } },
+    },
+    async (request) => services.postImports.get(request.ctx(), request.params.id, request.params.importId),
   );
 };
