@@ -285,6 +285,14 @@ describe('web app', () => {
   });
 
   it('creates an API token shown once with a copy button; it works as a Bearer token until revoked', async () => {
+    // The user menu closes on Escape and gives focus back to its button.
+    const menuButton = page.getByRole('button', { name: ADMIN.displayName });
+    await menuButton.click();
+    await visible(page.getByRole('navigation', { name: 'Account menu' }));
+    await page.keyboard.press('Escape');
+    await hidden(page.getByRole('navigation', { name: 'Account menu' }));
+    expect(await menuButton.evaluate((el) => el === (globalThis as any).document.activeElement)).toBe(true);
+
     await fromUserMenu(ADMIN.displayName, 'API tokens');
     await page.getByLabel('Token name').fill('nightly hash-set import');
     await page.getByRole('button', { name: 'Create token' }).click();
@@ -401,6 +409,7 @@ describe('web app', () => {
     await page.getByRole('button', { name: 'Apply' }).click();
     await visible(page.getByText('Your session ended'));
     expect(new URL(page.url()).pathname).toBe('/login');
+    expect(await page.getByLabel('Username').inputValue()).toBe(AUDITOR.username);
     expect(new URL(page.url()).searchParams.get('next')).toBe('/audit?operation=collection');
     await screenshot(page, '20-session-ended');
 

@@ -82,7 +82,7 @@ export function AgenciesPage() {
         }
       />
       <ErrorNotice error={error} />
-      {notice ? <Notice tone="success" title={notice} /> : null}
+      {notice ? <Notice tone="success">{notice}</Notice> : null}
       {!agencies ? (
         error ? null : <Loading />
       ) : (

@@ -7,7 +7,7 @@ import { RoleBadge } from '../ui/badges.js';
 import { Button } from '../ui/button.js';
 import { Dialog } from '../ui/dialog.js';
 import { Checkbox, CheckboxGroup, SelectField, TextField } from '../ui/field.js';
-import { fieldError, isFieldLevel } from '../ui/form-errors.js';
+import { fieldError, isFieldLevel, useFieldErrors } from '../ui/form-errors.js';
 import { formatDateTime } from '../ui/format.js';
 import { PlusIcon } from '../ui/icons.js';
 import { ErrorNotice, Notice } from '../ui/notice.js';
@@ -42,6 +42,16 @@ function NewUserDialog({ onClose, onCreated }: { onClose: () => void; onCreated:
   const [local, setLocal] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const fields = useFieldErrors(error);
+  const edit = (field: string, apply: () => void) => {
+    apply();
+    fields.edited(field);
+    setLocal((current) => {
+      if (!(field in current)) return current;
+      const { [field]: _gone, ...rest } = current;
+      return rest;
+    });
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -81,11 +91,11 @@ function NewUserDialog({ onClose, onCreated }: { onClose: () => void; onCreated:
       {error && !isFieldLevel(error, [...userCodes, 'weak-password']) ? <ErrorNotice error={error} /> : null}
       <form id="new-user" className="stack" onSubmit={(e) => void submit(e)} noValidate>
         <div className="form-row form-row-3">
-          <TextField label="Username" required value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" spellCheck={false} hint="Letters, digits, dot, dash, underscore" error={fieldError(error, 'username', userCodes)} />
-          <TextField label="Display name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} maxLength={120} autoComplete="off" error={fieldError(error, 'displayName')} />
-          <TextField label="Initial password" type="password" required value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" hint={`At least ${MIN_PASSWORD} characters. Hand it over in person.`} error={local.password ?? fieldError(error, 'password', ['weak-password'])} />
+          <TextField label="Username" required value={username} onChange={(e) => edit('username', () => setUsername(e.target.value))} autoComplete="off" spellCheck={false} hint="Letters, digits, dot, dash, underscore" error={fields.of('username', userCodes)} />
+          <TextField label="Display name" value={displayName} onChange={(e) => edit('displayName', () => setDisplayName(e.target.value))} maxLength={120} autoComplete="off" error={fields.of('displayName')} />
+          <TextField label="Initial password" type="password" required value={password} onChange={(e) => edit('password', () => setPassword(e.target.value))} autoComplete="new-password" hint={`At least ${MIN_PASSWORD} characters. Hand it over in person.`} error={local.password ?? fields.of('password', ['weak-password'])} />
         </div>
-        <RolesField roles={roles} onChange={setRoles} error={local.roles ?? fieldError(error, 'roles', ['invalid-role'])} />
+        <RolesField roles={roles} onChange={(next) => edit('roles', () => setRoles(next))} error={local.roles ?? fields.of('roles', ['invalid-role'])} />
       </form>
     </Dialog>
   );
@@ -188,7 +198,7 @@ export function UsersPage() {
         }
       />
       <ErrorNotice error={error ?? actionError} />
-      {notice ? <Notice tone="success" title={notice} /> : null}
+      {notice ? <Notice tone="success">{notice}</Notice> : null}
       {!users ? (
         error ? null : <Loading />
       ) : (

@@ -5,7 +5,7 @@ import { Link, navigate } from '../router.js';
 import { CASE_STATUS_LABELS } from '../ui/badges.js';
 import { Button } from '../ui/button.js';
 import { SelectField, TextArea, TextField } from '../ui/field.js';
-import { fieldError, isFieldLevel } from '../ui/form-errors.js';
+import { isFieldLevel, useFieldErrors } from '../ui/form-errors.js';
 import { ArrowLeftIcon } from '../ui/icons.js';
 import { ErrorNotice, Notice } from '../ui/notice.js';
 import { Loading, PageHeader } from '../ui/page.js';
@@ -56,7 +56,11 @@ export function CaseFormPage({ caseId }: { caseId?: string }) {
     if (loaded.data) setDraft(draftOf(loaded.data));
   }, [loaded.data]);
 
-  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+  const fields = useFieldErrors(error);
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
+    setDraft((d) => ({ ...d, [key]: value }));
+    fields.edited(key);
+  };
   const back = editing ? `/cases/${caseId}` : '/cases';
 
   if (editing && loaded.error) return <ErrorNotice error={loaded.error} title="The case could not be opened" />;
@@ -126,17 +130,17 @@ export function CaseFormPage({ caseId }: { caseId?: string }) {
               maxLength={64}
               spellCheck={false}
               hint="Unique in your agency, e.g. PT-2026-0042 (letters, digits and . _ / : -)"
-              error={fieldError(error, 'reference', ['reference-taken'])}
+              error={fields.of('reference', ['reference-taken'])}
             />
           )}
-          <TextField label="Title" required value={draft.title} onChange={(e) => set('title', e.target.value)} maxLength={200} error={fieldError(error, 'title')} />
+          <TextField label="Title" required value={draft.title} onChange={(e) => set('title', e.target.value)} maxLength={200} error={fields.of('title')} />
         </div>
-        <TextArea label="Description" rows={6} value={draft.description} onChange={(e) => set('description', e.target.value)} maxLength={20000} error={fieldError(error, 'description')} />
+        <TextArea label="Description" rows={6} value={draft.description} onChange={(e) => set('description', e.target.value)} maxLength={20000} error={fields.of('description')} />
         <div className="form-row form-row-3">
-          <TextField label="Legal authority" value={draft.legalAuthority} onChange={(e) => set('legalAuthority', e.target.value)} maxLength={500} hint="Warrant, order or legal basis reference" error={fieldError(error, 'legalAuthority')} />
-          <TextField label="Review date" type="date" value={draft.reviewDate} onChange={(e) => set('reviewDate', e.target.value)} hint="When the need to keep this case is reviewed" error={fieldError(error, 'reviewDate')} />
+          <TextField label="Legal authority" value={draft.legalAuthority} onChange={(e) => set('legalAuthority', e.target.value)} maxLength={500} hint="Warrant, order or legal basis reference" error={fields.of('legalAuthority')} />
+          <TextField label="Review date" type="date" value={draft.reviewDate} onChange={(e) => set('reviewDate', e.target.value)} hint="When the need to keep this case is reviewed" error={fields.of('reviewDate')} />
           {editing ? (
-            <SelectField label="Status" value={draft.status} onChange={(e) => set('status', e.target.value as CaseStatus)} error={fieldError(error, 'status')}>
+            <SelectField label="Status" value={draft.status} onChange={(e) => set('status', e.target.value as CaseStatus)} error={fields.of('status')}>
               {(Object.keys(CASE_STATUS_LABELS) as CaseStatus[]).map((s) => (
                 <option key={s} value={s}>
                   {CASE_STATUS_LABELS[s]}

@@ -17,7 +17,7 @@ function minutes(seconds: number): string {
 export function LoginPage() {
   const session = useSession();
   const { search } = useLocation();
-  const [username, setUsername] = useState(search.get('username') ?? '');
+  const [username, setUsername] = useState(search.get('username') ?? (session.state.status === 'anonymous' ? (session.state.username ?? '') : ''));
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [step, setStep] = useState<'password' | 'totp'>('password');
@@ -57,7 +57,7 @@ export function LoginPage() {
   const locked = error instanceof ApiError && error.code === 'account-locked';
   return (
     <AuthLayout title={step === 'password' ? 'Sign in' : 'Two-factor sign-in'} subtitle={step === 'password' ? 'Use the account your agency admin gave you.' : 'Enter the 6-digit code from your authenticator app.'}>
-      {search.get('welcome') ? (
+      {search.get('welcome') && !error ? (
         <Notice tone="success" title="The agency and its administrator are ready">
           <p>Sign in with the account you just created.</p>
         </Notice>

@@ -131,7 +131,7 @@ function Enrol({ onEnabled }: { onEnabled: (codes: string[]) => void }) {
             <CopyButton text={enrolment.manualKey.replace(/\s+/g, '')} label="Copy key" />
           </div>
           <h3 className="subheading">2. Enter the code the app shows</h3>
-          <ErrorNotice error={error && !fieldError(error, 'code') ? error : null} />
+          <ErrorNotice error={error && !fieldError(error, 'code', ['totp-mismatch']) ? error : null} />
           <form className="inline-form" onSubmit={(e) => void confirm(e)}>
             <TextField
               ref={codeRef}

@@ -5,7 +5,7 @@ import { Link, navigate } from '../router.js';
 import { ROLE_DESCRIPTIONS, ROLE_LABELS, ROLES } from '../session/roles.js';
 import { Button } from '../ui/button.js';
 import { Checkbox, CheckboxGroup, SelectField, TextField } from '../ui/field.js';
-import { fieldError, isFieldLevel } from '../ui/form-errors.js';
+import { isFieldLevel, useFieldErrors } from '../ui/form-errors.js';
 import { countryOptions } from '../ui/format.js';
 import { ErrorNotice, Notice } from '../ui/notice.js';
 import { AuthLayout } from './auth-layout.js';
@@ -32,6 +32,17 @@ export function SetupPage({ pending, onDone }: { pending: boolean; onDone: () =>
   const [error, setError] = useState<unknown>(null);
   const [local, setLocal] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
+  const fields = useFieldErrors(error);
+  // Editing a field clears what was said about its old value, from the server or from the checks here.
+  const edit = (field: string, apply: () => void) => {
+    apply();
+    fields.edited(field);
+    setLocal((current) => {
+      if (!(field in current)) return current;
+      const { [field]: _gone, ...rest } = current;
+      return rest;
+    });
+  };
 
   if (!pending) {
     return (
@@ -95,8 +106,8 @@ export function SetupPage({ pending, onDone }: { pending: boolean; onDone: () =>
         <div className="form-columns">
           <fieldset className="form-section">
             <legend>Agency</legend>
-            <TextField label="Agency name" required value={agencyName} onChange={(e) => setAgencyName(e.target.value)} minLength={2} maxLength={200} autoComplete="organization" hint="As other agencies will see it, e.g. Polícia Judiciária – UNC3T" error={fieldError(error, 'agency/name')} />
-            <SelectField label="Country" required value={country} onChange={(e) => setCountry(e.target.value)} error={local.country ?? fieldError(error, 'agency/country', ['invalid-country'])}>
+            <TextField label="Agency name" required value={agencyName} onChange={(e) => edit('agency/name', () => setAgencyName(e.target.value))} minLength={2} maxLength={200} autoComplete="organization" hint="As other agencies will see it, e.g. Polícia Judiciária – UNC3T" error={fields.of('agency/name')} />
+            <SelectField label="Country" required value={country} onChange={(e) => edit('country', () => setCountry(e.target.value))} error={local.country ?? fields.of('agency/country', ['invalid-country'])}>
               <option value="">Choose…</option>
               {countries.map((c) => (
                 <option key={c.code} value={c.code}>
@@ -108,23 +119,23 @@ export function SetupPage({ pending, onDone }: { pending: boolean; onDone: () =>
           <fieldset className="form-section">
             <legend>Administrator</legend>
             <div className="form-row">
-              <TextField label="Username" required value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" hint="Letters, digits, dot, dash, underscore" error={fieldError(error, 'admin/username', userCodes)} />
-              <TextField label="Display name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} autoComplete="name" maxLength={120} error={fieldError(error, 'admin/displayName')} />
+              <TextField label="Username" required value={username} onChange={(e) => edit('admin/username', () => setUsername(e.target.value))} autoComplete="username" hint="Letters, digits, dot, dash, underscore" error={fields.of('admin/username', userCodes)} />
+              <TextField label="Display name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} autoComplete="name" maxLength={120} error={fields.of('admin/displayName')} />
             </div>
             <div className="form-row">
-              <TextField label="Password" type="password" required value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" hint={`At least ${MIN_PASSWORD} characters; a passphrase is easiest`} error={local.password ?? fieldError(error, 'admin/password', ['weak-password'])} />
-              <TextField label="Repeat password" type="password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="new-password" error={local.confirm} />
+              <TextField label="Password" type="password" required value={password} onChange={(e) => edit('password', () => setPassword(e.target.value))} autoComplete="new-password" hint={`At least ${MIN_PASSWORD} characters; a passphrase is easiest`} error={local.password ?? fields.of('admin/password', ['weak-password'])} />
+              <TextField label="Repeat password" type="password" required value={confirm} onChange={(e) => edit('confirm', () => setConfirm(e.target.value))} autoComplete="new-password" error={local.confirm} />
             </div>
           </fieldset>
         </div>
         <CheckboxGroup
           legend="Roles of this first user"
           hint="Agency admin is needed to create the other users. An admin alone sees no case content, so Investigator is preselected too for a small team where the administrator also works cases; untick it if this account is for administration only."
-          error={local.roles ?? fieldError(error, 'admin/roles', ['invalid-role'])}
+          error={local.roles ?? fields.of('admin/roles', ['invalid-role'])}
         >
           <div className="role-grid">
             {ROLES.map((role) => (
-              <Checkbox key={role} label={ROLE_LABELS[role]} hint={ROLE_DESCRIPTIONS[role]} checked={roles.includes(role)} onChange={(e) => toggleRole(role, e.target.checked)} />
+              <Checkbox key={role} label={ROLE_LABELS[role]} hint={ROLE_DESCRIPTIONS[role]} checked={roles.includes(role)} onChange={(e) => edit('roles', () => toggleRole(role, e.target.checked))} />
             ))}
           </div>
         </CheckboxGroup>

@@ -6,7 +6,7 @@ import { DEFAULT_PREFERENCES, WellnessProvider } from './wellness.js';
 
 export type SessionState =
   | { status: 'loading' }
-  | { status: 'anonymous'; reason: 'none' | 'expired' | 'signed-out' }
+  | { status: 'anonymous'; reason: 'none' | 'expired' | 'signed-out'; username?: string }
   | { status: 'signed-in'; me: Me };
 
 export interface Session {
@@ -35,7 +35,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const end = useCallback((reason: 'expired' | 'signed-out') => {
     setCsrfToken(null);
     revealStore.hideAll();
-    setState((current) => (current.status === 'anonymous' ? current : { status: 'anonymous', reason }));
+    // After an expiry the same person usually signs in again: keep their username for the form.
+    setState((current) =>
+      current.status === 'anonymous' ? current : { status: 'anonymous', reason, ...(reason === 'expired' && current.status === 'signed-in' ? { username: current.me.user.username } : {}) },
+    );
   }, []);
 
   useEffect(() => {

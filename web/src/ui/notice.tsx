@@ -15,11 +15,14 @@ export function Notice({ tone = 'info', title, children }: { tone?: 'info' | 'su
   );
 }
 
-/** The API's `detail` is written for people; the request id helps the administrator find the log line. */
+/**
+ * The API's `detail` is written for people. For a fault of the node (5xx) the request id is shown too, so its
+ * administrator can find the log line; for the person's own mistakes it would only be noise.
+ */
 export function ErrorNotice({ error, title }: { error: unknown; title?: string }) {
   if (!error) return null;
   const message = error instanceof Error ? error.message : String(error);
-  const requestId = error instanceof ApiError ? error.requestId : null;
+  const requestId = error instanceof ApiError && error.status >= 500 ? error.requestId : null;
   return (
     <Notice tone="error" title={title}>
       <p>{message}</p>
