@@ -340,6 +340,28 @@ describe('web app', () => {
     }
     await screenshot(page, '17-users');
 
+    // Five wrong passwords lock an account; the person is told so, and their admin can unlock it.
+    for (let i = 0; i < 5; i++) {
+      await fetch(`${node.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: ADMIN_ONLY.username, password: 'wrong password' }) });
+    }
+    const elsewhere = await newLaptopContext(browser, node.url);
+    const other = await elsewhere.newPage();
+    await other.goto('/login');
+    await other.getByLabel('Username').fill(ADMIN_ONLY.username);
+    await other.getByLabel('Password').fill(ADMIN_ONLY.password);
+    await other.getByRole('button', { name: 'Sign in' }).click();
+    await other.getByText('Account locked').waitFor({ state: 'visible' });
+    expect(await other.getByText(/Try again in \d+ minutes?/).count()).toBe(1);
+    await screenshot(other, '17b-login-locked');
+    await elsewhere.close();
+
+    await page.reload();
+    const adamRow = page.getByRole('row', { name: new RegExp(ADMIN_ONLY.username) });
+    await visible(adamRow.getByText('Locked', { exact: true }));
+    await adamRow.getByRole('button', { name: 'Unlock' }).click();
+    await visible(page.getByText(`${ADMIN_ONLY.username} is unlocked.`));
+    expect(await adamRow.getByText('Locked', { exact: true }).count()).toBe(0);
+
     // An admin without a case role administers, and sees no case content: no Cases in the navigation, nor by address.
     await signOut(ADMIN.displayName);
     await signIn(ADMIN_ONLY.username, ADMIN_ONLY.password);

@@ -57,17 +57,17 @@ export function LoginPage() {
   const locked = error instanceof ApiError && error.code === 'account-locked';
   return (
     <AuthLayout title={step === 'password' ? 'Sign in' : 'Two-factor sign-in'} subtitle={step === 'password' ? 'Use the account your agency admin gave you.' : 'Enter the 6-digit code from your authenticator app.'}>
-      {search.get('welcome') && !error ? (
+      {step === 'password' && search.get('welcome') && !error ? (
         <Notice tone="success" title="The agency and its administrator are ready">
           <p>Sign in with the account you just created.</p>
         </Notice>
       ) : null}
-      {reason === 'expired' && !error ? (
+      {step === 'password' && reason === 'expired' && !error ? (
         <Notice tone="info" title="Your session ended">
           <p>You were signed out after a period of inactivity. Sign in again to continue where you were.</p>
         </Notice>
       ) : null}
-      {reason === 'signed-out' && !error && !search.get('welcome') ? <Notice tone="success" title="You are signed out" /> : null}
+      {step === 'password' && reason === 'signed-out' && !error && !search.get('welcome') ? <Notice tone="success" title="You are signed out" /> : null}
       {locked ? (
         <Notice tone="error" title="Account locked">
           <p>
