@@ -4,8 +4,8 @@ import { defineConfig } from 'vite';
 
 const webRoot = fileURLToPath(new URL('.', import.meta.url));
 const outDir = fileURLToPath(new URL('../dist/web', import.meta.url));
-// `npm run dev:web` proxies the API to a running node (default the port the README's dev node uses).
-const apiTarget = process.env.TESSERA_API_URL ?? 'http://localhost:8123';
+// `npm run dev:web` proxies the API to a running node: by default one started with `serve --port 8123`.
+const apiTarget = process.env.TESSERA_API_URL ?? 'http://127.0.0.1:8123';
 
 export default defineConfig({
   root: webRoot,
