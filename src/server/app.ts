@@ -13,8 +13,13 @@ import { registerWebApp } from './plugins/web.js';
 import { adminRoutes } from './routes/admin.js';
 import { auditRoutes } from './routes/audit.js';
 import { caseRoutes } from './routes/cases.js';
+import { networkRoutes } from './routes/exchange-network.js';
+import { hubAdminRoutes } from './routes/hub-admin.js';
+import { hubRoutes } from './routes/hub.js';
+import { graphRoutes } from './routes/graph.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
+import { messageRoutes } from './routes/messages.js';
 import { postImportRoutes, recordRoutes } from './routes/records.js';
 import { selectorRoutes } from './routes/selectors.js';
 import { sessionRoutes } from './routes/session.js';
@@ -100,12 +105,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(adminRoutes, { services });
       await api.register(caseRoutes, { services });
       await api.register(auditRoutes, { services });
+      await api.register(messageRoutes, { services });
+      await api.register(networkRoutes, { services });
+      if (config.role === 'hub') await api.register(hubAdminRoutes, { services });
       await api.register(recordRoutes, { services });
       await api.register(postImportRoutes, { services });
       await api.register(selectorRoutes, { services });
+      await api.register(graphRoutes, { services });
     },
     { prefix: '/api/v1' },
   );
+  // The node-to-hub protocol: authenticated by node signatures, not by user sessions, so outside /api/v1.
+  if (config.role === 'hub') await app.register(hubRoutes, { services, prefix: '/hub/v1' });
   await registerWebApp(app, options.webDir);
   return app;
 }

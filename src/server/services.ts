@@ -10,6 +10,8 @@ import { createAuthService } from '../identity/auth-service.js';
 import { createSetupService } from '../identity/setup-service.js';
 import { createUserService } from '../identity/user-service.js';
 import { createSelectorService } from '../intel/correlation/selector-service.js';
+import { createChartService } from '../intel/graph/chart-service.js';
+import { createGraphService } from '../intel/graph/graph-service.js';
 import { createPostImportService } from '../intel/posts/import-service.js';
 import { createRecordService } from '../intel/records/record-service.js';
 import type { Dialect } from '../store/database.js';
@@ -26,6 +28,7 @@ export function createServices(deps: { db: Kysely<Database>; dialect: Dialect; c
   const caseAccess = createCaseAccess({ db });
   const users = createUserService({ db, audit });
   const jobs = createJobQueue({ db, dialect: deps.dialect });
+  const graph = createGraphService({ db, audit, access: caseAccess });
   const exchange = createExchange({ db, dialect: deps.dialect, config, masterKey, audit, jobs, caseAccess });
   const agencies = createAgencyService({ db, audit, onCreated: exchange.onAgencyCreated });
   return {
@@ -44,6 +47,8 @@ export function createServices(deps: { db: Kysely<Database>; dialect: Dialect; c
     records: createRecordService({ db, audit, access: caseAccess }),
     selectors: createSelectorService({ db, audit, access: caseAccess }),
     postImports: createPostImportService({ db, audit, access: caseAccess, jobs }),
+    graph,
+    charts: createChartService({ db, audit, access: caseAccess, graph }),
   };
 }
 
