@@ -117,7 +117,7 @@ describe('envelopes', async () => {
   });
 
   it('require every attachment chunk to be listed for routing', async () => {
-    const attachment = { index: 0, name: 'a.bin', mediaType: 'application/octet-stream', size: 10, sha256: '0'.repeat(64), chunkSize: 1024 * 1024, chunks: 2, key: 'A'.repeat(43) };
+    const attachment = { index: 0, id: newId(), name: 'a.bin', mediaType: 'application/octet-stream', size: 10, sha256: '0'.repeat(64), chunkSize: 1024 * 1024, chunks: 2, key: 'A'.repeat(43) };
     const content = message({ attachments: [attachment] });
     const part = (id: string) => ({ id, size: 100, digest: sha256Digest(id) });
     const ok = await sealEnvelope({ content, signingKey: a.sig.key, recipients: to(b, c), parts: [part('0.0'), part('0.1')] });

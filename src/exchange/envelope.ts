@@ -30,6 +30,8 @@ const INNER_TYP: Record<EnvelopeKind, SignedType> = { message: 'tessera-message+
 export interface SealedEnvelope {
   id: string;
   kind: EnvelopeKind;
+  /** The sender's signed content (kept by the sender as its copy of what it said). */
+  signed: string;
   routing: string;
   jwe: string;
   routingDocument: RoutingDocument;
@@ -66,7 +68,7 @@ export async function sealEnvelope(input: {
     parts: input.parts ?? [],
   };
   const routing = await signJws(input.signingKey, 'tessera-routing+jws', routingDocument);
-  return { id: content.id, kind: content.type, routing, jwe, routingDocument };
+  return { id: content.id, kind: content.type, signed: inner, routing, jwe, routingDocument };
 }
 
 /** Why an envelope was refused; the code is stable (tests, the rejection log), the reason is for people. */

@@ -86,12 +86,36 @@ export function createKeyStore(deps: { db: Kysely<Database>; masterKey: MasterKe
       return rows.map((r) => ({ kid: r.kid, use: r.use as KeyUse, status: r.status as KeyStatus, jwk: parsePublicJwk(JSON.parse(r.public_jwk)) }));
     },
 
-    /** New current keys; the previous ones are retired, not deleted. Returns the new key ids. */
-    async rotate(ownerId: string): Promise<{ sig: string; enc: string }> {
-      return db.transaction().execute(async (trx) => {
+    /**
+     * New current keys; the previous ones are retired, not deleted. `publish` runs first with the new public keys and
+     * a handle on the new signing key (to tell the hub, signing with the old key still current): if it throws, the
+     * new keys are discarded and the old ones stay current.
+     */
+    async rotate(
+      ownerId: string,
+      publish?: (next: { sig: PublicKeyEntry; enc: PublicKeyEntry; signingKey: PrivateKey<'sig'> }) => Promise<void>,
+    ): Promise<{ sig: string; enc: string }> {
+      const sig = await generateKey(masterKey, ownerId, 'sig');
+      const enc = await generateKey(masterKey, ownerId, 'enc');
+      if (publish) {
+        await publish({
+          sig: { kid: sig.kid, use: 'sig', status: 'current', jwk: sig.publicJwk },
+          enc: { kid: enc.kid, use: 'enc', status: 'current', jwk: enc.publicJwk },
+          signingKey: sig.key,
+        });
+      }
+      await db.transaction().execute(async (trx) => {
         await trx.updateTable('exchange_keys').set({ status: 'retired', retired_at: nowIso() }).where('owner_id', '=', ownerId).where('status', '=', 'current').execute();
-        return { sig: await insert(trx, ownerId, 'sig'), enc: await insert(trx, ownerId, 'enc') };
+        for (const g of [sig, enc]) {
+          await trx
+            .insertInto('exchange_keys')
+            .values({ kid: g.kid, owner_id: ownerId, use: g.use, public_jwk: JSON.stringify(g.publicJwk), private_sealed: g.sealed, status: 'current', created_at: nowIso(), retired_at: null })
+            .execute();
+        }
       });
+      opened.set(sig.kid, sig.key);
+      opened.set(enc.kid, enc.key);
+      return { sig: sig.kid, enc: enc.kid };
     },
 
     async owners(): Promise<string[]> {

@@ -31,6 +31,7 @@ export const MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024 * 1024;
 export const AttachmentManifest = Type.Object(
   {
     index: Type.Integer({ minimum: 0, maximum: MAX_ATTACHMENTS - 1 }),
+    id: Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$', description: 'Named in every chunk header' }),
     name: Type.String({ minLength: 1, maxLength: 255 }),
     mediaType: Type.String({ minLength: 1, maxLength: 255 }),
     size: Type.Integer({ minimum: 0, maximum: MAX_ATTACHMENT_BYTES }),

@@ -364,6 +364,8 @@ export interface ExchangeRecipientsTable {
 export interface ExchangeAttachmentsTable {
   message_row_id: string;
   idx: number;
+  /** The attachment's network id, named in each chunk's protected header. */
+  attachment_id: string;
   name: string;
   media_type: string;
   size: number;

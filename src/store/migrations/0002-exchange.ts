@@ -109,6 +109,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('exchange_attachments')
     .addColumn('message_row_id', 'text', (c) => c.notNull().references('exchange_messages.id').onDelete('cascade'))
     .addColumn('idx', 'integer', (c) => c.notNull())
+    .addColumn('attachment_id', 'text', (c) => c.notNull())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('media_type', 'text', (c) => c.notNull())
     .addColumn('size', bigintType(db), (c) => c.notNull())
