@@ -40,11 +40,13 @@ export async function startNode(config: Config, log: Logger = createLogger(confi
   const app = await buildApp({ services, logger: undefined, loggerInstance: log });
   // Close order: stop taking jobs (running ones return to the queue), then the database.
   app.addHook('onClose', async () => {
+    await services.exchange.stop();
     await services.jobs.stop();
     await store.close();
   });
   await app.listen({ port: config.port, host: config.host });
   services.jobs.start({ concurrency: 2 });
+  await services.exchange.start(log);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
