@@ -12,6 +12,7 @@ import { startNode, type RunningNode } from './support/node-process.js';
 const ADMIN = { username: 'ana.admin', displayName: 'Ana Admin', password: 'correct horse battery staple' };
 const AUDITOR = { username: 'dora.dpo', displayName: 'Dora DPO', password: 'a long auditor passphrase' };
 const ADMIN_ONLY = { username: 'adam.it', displayName: 'Adam IT', password: 'another long passphrase' };
+const ANALYST = { username: 'alex.analyst', displayName: 'Alex Analyst', password: 'an analyst passphrase' };
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
 let node: RunningNode;
@@ -343,6 +344,7 @@ describe('web app', () => {
     for (const [person, role] of [
       [AUDITOR, /^Auditor \/ DPO/],
       [ADMIN_ONLY, /^Agency admin/],
+      [ANALYST, /^Analyst/],
     ] as const) {
       await page.getByRole('button', { name: 'New user' }).click();
       const dialog = page.getByRole('dialog', { name: 'New user' });
@@ -456,6 +458,23 @@ describe('web app', () => {
     await signIn(AUDITOR.username, AUDITOR.password);
     await page.waitForURL((url) => url.pathname === '/audit' && url.search === '?operation=collection');
     await visible(page.getByRole('cell', { name: 'Opened the case' }));
+  });
+
+  it('shows an analyst the cases without the controls only the lead’s investigators may use', async () => {
+    await signOut(AUDITOR.displayName);
+    await signIn(ANALYST.username, ANALYST.password);
+    await visible(page.getByRole('heading', { name: 'Cases', level: 1 }));
+    expect(await mainNav().getByRole('link', { name: 'Audit trail' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'New case' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'PT-2026-0042' }).click();
+    await visible(page.getByRole('region', { name: 'Participants' }));
+    await visible(page.getByRole('region', { name: 'Audit trail' }).getByText('Read the case'));
+    expect(await page.getByRole('link', { name: 'Edit case' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Add agency' }).count()).toBe(0);
+    await screenshot(page, '21-case-read-only');
+    // The edit address itself explains instead of offering a form the API would refuse.
+    await page.goto(`/cases/${caseId}/edit`);
+    await visible(page.getByText('You cannot edit this case'));
   });
 
   it('used no resource the CSP refused and logged no script error', () => {
