@@ -71,6 +71,9 @@ function createNotifier() {
     reopen(): void {
       closed = false;
     },
+    get closed(): boolean {
+      return closed;
+    },
   };
 }
 
@@ -247,7 +250,7 @@ export function createHubMailbox(deps: { db: Kysely<Database>; members: HubMembe
           return rows.map((r) => ({ seq: Number(r.seq), id: r.id, routing: r.routing, jwe: r.jwe }));
         }
         const left = deadline - Date.now();
-        if (left <= 0 || options.signal?.aborted) return [];
+        if (left <= 0 || options.signal?.aborted || notifier.closed) return [];
         // Another hub process may have taken the envelope in: look again at least every few seconds.
         await notifier.wait(agencyId, Math.min(left, 5000), options.signal);
       }
