@@ -5,6 +5,7 @@ export default mergeConfig(
   viteConfig,
   defineConfig({
     test: {
+      name: 'web',
       include: ['src/**/*.test.{ts,tsx}'],
       environment: 'node',
       pool: 'forks',

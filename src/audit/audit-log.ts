@@ -35,6 +35,8 @@ export interface AuditEvent {
   objectType: string;
   objectId: string | null;
   caseId: string | null;
+  /** The case's reference, for people reading the trail (null when the event concerns no case). */
+  caseReference: string | null;
   justification: string | null;
   recipients: string[] | null;
   details: Record<string, unknown> | null;
@@ -127,7 +129,7 @@ export function createAuditLog(deps: { db: Kysely<Database>; masterKey: MasterKe
       .values({ ...fields, hash, mac: macWithMasterKey(masterKey, 'audit', hash) })
       .returning('seq')
       .executeTakeFirstOrThrow();
-    return toEvent({ ...fields, hash, mac: '', seq: inserted.seq });
+    return toEvent({ ...fields, hash, mac: '', seq: inserted.seq, case_reference: null });
   }
 
   return {
@@ -141,16 +143,16 @@ export function createAuditLog(deps: { db: Kysely<Database>; masterKey: MasterKe
     },
 
     async list(filter: AuditFilter): Promise<AuditEvent[]> {
-      let q = db.selectFrom('audit_events').selectAll();
-      if (filter.agencyId) q = q.where('agency_id', '=', filter.agencyId);
-      if (filter.actorId) q = q.where('actor_id', '=', filter.actorId);
-      if (filter.caseId) q = q.where('case_id', '=', filter.caseId);
-      if (filter.operation) q = q.where('operation', '=', filter.operation);
-      if (filter.action) q = q.where('action', '=', filter.action);
-      if (filter.from) q = q.where('at', '>=', filter.from);
-      if (filter.to) q = q.where('at', '<=', filter.to);
-      if (filter.beforeSeq) q = q.where('seq', '<', filter.beforeSeq);
-      const rows = await q.orderBy('seq', 'desc').limit(Math.min(filter.limit ?? 100, 1000)).execute();
+      let q = db.selectFrom('audit_events').leftJoin('cases', 'cases.id', 'audit_events.case_id').selectAll('audit_events').select('cases.reference as case_reference');
+      if (filter.agencyId) q = q.where('audit_events.agency_id', '=', filter.agencyId);
+      if (filter.actorId) q = q.where('audit_events.actor_id', '=', filter.actorId);
+      if (filter.caseId) q = q.where('audit_events.case_id', '=', filter.caseId);
+      if (filter.operation) q = q.where('audit_events.operation', '=', filter.operation);
+      if (filter.action) q = q.where('audit_events.action', '=', filter.action);
+      if (filter.from) q = q.where('audit_events.at', '>=', filter.from);
+      if (filter.to) q = q.where('audit_events.at', '<=', filter.to);
+      if (filter.beforeSeq) q = q.where('audit_events.seq', '<', filter.beforeSeq);
+      const rows = await q.orderBy('audit_events.seq', 'desc').limit(Math.min(filter.limit ?? 100, 1000)).execute();
       return rows.map(toEvent);
     },
 
@@ -186,7 +188,7 @@ export function createAuditLog(deps: { db: Kysely<Database>; masterKey: MasterKe
   };
 }
 
-function toEvent(row: Selectable<AuditEventsTable>): AuditEvent {
+function toEvent(row: Selectable<AuditEventsTable> & { case_reference: string | null }): AuditEvent {
   return {
     seq: row.seq,
     id: row.id,
@@ -199,6 +201,7 @@ function toEvent(row: Selectable<AuditEventsTable>): AuditEvent {
     objectType: row.object_type,
     objectId: row.object_id,
     caseId: row.case_id,
+    caseReference: row.case_reference,
     justification: row.justification,
     recipients: row.recipients ? (JSON.parse(row.recipients) as string[]) : null,
     details: row.details ? (JSON.parse(row.details) as Record<string, unknown>) : null,

@@ -111,6 +111,7 @@ export const AuditEventSchema = Type.Object({
   objectType: Type.String(),
   objectId: Type.Union([Type.String(), Type.Null()]),
   caseId: Type.Union([Type.String(), Type.Null()]),
+  caseReference: Type.Union([Type.String(), Type.Null()]),
   justification: Type.Union([Type.String(), Type.Null()]),
   recipients: Type.Union([Type.Array(Type.String()), Type.Null()]),
   details: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
@@ -132,6 +133,12 @@ export const AuditQuerySchema = Type.Object(
   { additionalProperties: false },
 );
 export type AuditQuery = Static<typeof AuditQuerySchema>;
+
+export const AuditPageSchema = Type.Object({
+  items: Type.Array(AuditEventSchema),
+  /** Pass as `before` to get the next (older) page; null on the last page. */
+  nextBefore: Type.Union([Type.Integer(), Type.Null()]),
+});
 
 export const IdParams = Type.Object({ id: Id });
 export const Empty = Type.Null({ description: 'No content' });

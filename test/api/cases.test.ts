@@ -36,7 +36,7 @@ describe.each(testDialects)('cases API on %s', (dialect) => {
     expect(list.json().items.map((c: { id: string }) => c.id)).toEqual([body.id]);
 
     const trail = await investigator.request({ method: 'GET', url: `/api/v1/cases/${body.id}/audit` });
-    expect(trail.json().map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['case.create']));
+    expect(trail.json().items.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['case.create']));
   });
 
   it('keeps cases invisible to agencies that do not take part, until they are added', async () => {

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { commonErrors } from '../problem.js';
-import { AuditEventSchema, AuditQuerySchema } from '../schemas.js';
+import { AuditPageSchema, AuditQuerySchema } from '../schemas.js';
 import type { Services } from '../services.js';
 
 /** Admins and auditors read their agency's trail; it shows who did what, never the case content itself. */
@@ -14,7 +13,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
         tags: ['audit'],
         summary: "My agency's audit trail, newest first",
         querystring: AuditQuerySchema,
-        response: { 200: Type.Object({ items: Type.Array(AuditEventSchema), nextBefore: Type.Union([Type.Integer(), Type.Null()]) }), ...commonErrors },
+        response: { 200: AuditPageSchema, ...commonErrors },
       },
     },
     async (request) => {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CaseListQuerySchema, CasePatchSchema, CaseSchema, CaseSummarySchema, Id, NewCaseSchema } from '../../cases/case-schemas.js';
 import { commonErrors } from '../problem.js';
-import { AuditEventSchema, AuditQuerySchema } from '../schemas.js';
+import { AuditPageSchema, AuditQuerySchema } from '../schemas.js';
 import type { Services } from '../services.js';
 
 const tags = ['cases'];
@@ -84,10 +84,13 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
         summary: "The case's audit trail: who collected, read, changed or disclosed what",
         params: CaseParams,
         querystring: Type.Pick(AuditQuerySchema, ['before', 'limit', 'operation']),
-        response: { 200: Type.Array(AuditEventSchema), ...commonErrors },
+        response: { 200: AuditPageSchema, ...commonErrors },
       },
     },
-    async (request) =>
-      services.audit.list({ caseId: request.params.id, beforeSeq: request.query.before, limit: request.query.limit, operation: request.query.operation }),
+    async (request) => {
+      const limit = request.query.limit ?? 100;
+      const items = await services.audit.list({ caseId: request.params.id, beforeSeq: request.query.before, limit, operation: request.query.operation });
+      return { items, nextBefore: items.length === limit ? items[items.length - 1]!.seq : null };
+    },
   );
 };

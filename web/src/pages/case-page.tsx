@@ -234,9 +234,9 @@ function CaseAudit({ caseId, version }: { caseId: string; version: string }) {
       setBusy(true);
       setError(null);
       try {
-        const page = await api.get<AuditEvent[]>(withQuery(`/cases/${caseId}/audit`, { limit: AUDIT_PAGE, before }));
-        setEvents((current) => (before && current ? [...current, ...page] : page));
-        setMore(page.length === AUDIT_PAGE);
+        const page = await api.get<{ items: AuditEvent[]; nextBefore: number | null }>(withQuery(`/cases/${caseId}/audit`, { limit: AUDIT_PAGE, before }));
+        setEvents((current) => (before && current ? [...current, ...page.items] : page.items));
+        setMore(page.nextBefore !== null);
       } catch (err) {
         setError(err);
       } finally {

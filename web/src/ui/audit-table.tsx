@@ -85,7 +85,7 @@ export function AuditTable({ events, onCase, caption }: AuditTableProps) {
                     <td className="nowrap">
                       {e.caseId ? (
                         <button type="button" className="link-button mono" onClick={() => onCase(e.caseId!)} title={`Show only events of case ${e.caseId}`}>
-                          {shortId(e.caseId)}
+                          {e.caseReference ?? shortId(e.caseId)}
                         </button>
                       ) : (
                         <span className="muted">—</span>
