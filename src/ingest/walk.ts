@@ -77,6 +77,8 @@ export interface FileTimes {
 export interface FileItem extends ItemName {
   kind: 'file';
   source: FileSource;
+  /** For files read from a path: where they sit, so one found to be an archive can be walked. */
+  node?: WalkNode;
   /** Known for archive members; for folder files the reader takes it from the open file. */
   size?: number;
   times: FileTimes;
@@ -614,7 +616,7 @@ async function* walkFolder(ctx: WalkContext, abs: Buffer, node: WalkNode, depth:
     const item = nameOf(child);
     if (ctx.isDone(item.key)) continue;
     if (type === 'file') {
-      yield { kind: 'file', ...item, source: { kind: 'path', path: childAbs }, times: {}, warnings: child.nonUtf8 ? [problem('non-utf8-name')] : [] };
+      yield { kind: 'file', ...item, source: { kind: 'path', path: childAbs }, node: child, times: {}, warnings: child.nonUtf8 ? [problem('non-utf8-name')] : [] };
     } else if (type === 'link') {
       let target = '';
       try {
@@ -706,6 +708,6 @@ export async function* walkInputs(ctx: WalkContext, inputs: string[]): AsyncGene
       continue;
     }
     if (format) yield* walkArchiveFile(ctx, abs, node, format);
-    else yield { kind: 'file', ...nameOf(node), source: { kind: 'path', path: abs }, times: {}, warnings: [] };
+    else yield { kind: 'file', ...nameOf(node), source: { kind: 'path', path: abs }, node, times: {}, warnings: [] };
   }
 }

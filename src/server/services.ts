@@ -9,6 +9,7 @@ import { createAgencyService } from '../identity/agency-service.js';
 import { createAuthService } from '../identity/auth-service.js';
 import { createSetupService } from '../identity/setup-service.js';
 import { createUserService } from '../identity/user-service.js';
+import { createMediaServices } from '../ingest/media-services.js';
 import { createSelectorService } from '../intel/correlation/selector-service.js';
 import { createChartService } from '../intel/graph/chart-service.js';
 import { createGraphService } from '../intel/graph/graph-service.js';
@@ -49,6 +50,7 @@ export function createServices(deps: { db: Kysely<Database>; dialect: Dialect; c
     postImports: createPostImportService({ db, audit, access: caseAccess, jobs }),
     graph,
     charts: createChartService({ db, audit, access: caseAccess, graph }),
+    ...createMediaServices({ db, audit, caseAccess, jobs, dataDir: config.dataDir, masterKey }),
   };
 }
 
