@@ -294,7 +294,7 @@ export function createInbox(deps: {
         if (pending) await membership.refreshDirectory(agencyId).catch(() => undefined);
         else deps.log?.warn({ agencyId, err: err instanceof Error ? err.message : String(err) }, 'inbox poll failed; retrying');
         await sleep(backoff, signal);
-        backoff = Math.min(backoff * 2, pending ? 2_000 : 10_000);
+        backoff = Math.min(backoff * 2, pending ? 2_000 : 5_000);
       }
     }
   }
