@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { handlingCodeStixMarkingRef, isAtLeastAsRestrictive, mostRestrictive, parseHandlingCode } from './handling.js';
+import { sharedPath } from '../../test/support/shared-dir.js';
 
 describe('parseHandlingCode', () => {
   it('reads TLP labels in the spellings other tools use', () => {
@@ -34,7 +35,7 @@ describe('parseHandlingCode', () => {
 
   it('round-trips with the TLP 2.0 marking definitions shipped with the STIX vectors', () => {
     const strict = JSON.parse(
-      readFileSync(new URL('../../../shared/vectors/stix/tlp-2.0/tlp-amber+strict.json', import.meta.url), 'utf8'),
+      readFileSync(sharedPath('vectors/stix/tlp-2.0/tlp-amber+strict.json'), 'utf8'),
     ) as { objects: { id: string; name: string }[] };
     const [marking] = strict.objects;
     expect(marking?.name).toBe('TLP:AMBER+STRICT');

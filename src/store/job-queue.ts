@@ -67,7 +67,13 @@ export type JobQueue = ReturnType<typeof createJobQueue>;
  * died (lease expired) is picked up again. PostgreSQL claims with FOR UPDATE SKIP LOCKED so several node processes
  * share the queue; SQLite has one writer, so a plain claim inside a transaction is already exclusive.
  */
-export function createJobQueue(deps: { db: Kysely<Database>; dialect: Dialect; onError?: (job: JobInfo, err: unknown) => void; pollMs?: number }) {
+export function createJobQueue(deps: {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  onError?: (job: JobInfo, err: unknown) => void;
+  onPollError?: (err: unknown) => void;
+  pollMs?: number;
+}) {
   const { db, dialect } = deps;
   const handlers = new Map<string, JobHandler>();
   const workerId = newId();
@@ -155,15 +161,25 @@ export function createJobQueue(deps: { db: Kysely<Database>; dialect: Dialect; o
 
   async function pump(): Promise<void> {
     while (stopping && !stopping.signal.aborted && running < concurrency) {
-      const row = await claim();
+      let row: JobsTable | undefined;
+      try {
+        row = await claim();
+      } catch (err) {
+        // A database hiccup (or the store closing under a stopping queue) must not become an unhandled rejection;
+        // the next tick tries again.
+        if (!stopping.signal.aborted) deps.onPollError?.(err);
+        break;
+      }
       if (!row) break;
       running++;
-      const done = run(row).finally(() => {
-        running--;
-        active.delete(row.id);
-        if (running === 0) idleWaiters.splice(0).forEach((w) => w());
-        void pump();
-      });
+      const done = run(row)
+        .catch((err) => deps.onPollError?.(err))
+        .finally(() => {
+          running--;
+          active.delete(row.id);
+          if (running === 0) idleWaiters.splice(0).forEach((w) => w());
+          void pump();
+        });
       active.set(row.id, done);
     }
   }
