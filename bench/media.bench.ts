@@ -120,6 +120,15 @@ function childIndex(n: number, kind: 'random' | 'clustered', queries: number, br
   for (const q of qs) hits += idx.search(q, 31).length;
   const wall = (performance.now() - t1) / 1000;
   const cpu = cpuSeconds() - c0;
+  const c2 = cpuSeconds();
+  const t3 = performance.now();
+  const many = idx.searchMany(qs, 31);
+  const manyWall = (performance.now() - t3) / 1000;
+  const manyCpu = cpuSeconds() - c2;
+  let batchSame = true;
+  qs.forEach((q, i) => {
+    if (JSON.stringify(many[i]) !== JSON.stringify(idx.search(q, 31))) batchSame = false;
+  });
   let exact = true;
   const c1 = cpuSeconds();
   const t2 = performance.now();
@@ -133,6 +142,7 @@ function childIndex(n: number, kind: 'random' | 'clustered', queries: number, br
   report({
     n, kind, queries, buildS, hitsPerQuery: hits / queries,
     perSecond: queries / wall, perCpuSecond: queries / cpu,
+    batchPerSecond: queries / manyWall, batchPerCpuSecond: queries / manyCpu, batchSame,
     brutePerSecond: bruteQueries / bruteWall, brutePerCpuSecond: bruteQueries / bruteCpu, bruteQueries, exact,
     rssAfterBuildMb: rssAfterBuild, maxRssMb: maxRssMb(),
   });
@@ -163,11 +173,21 @@ const fmt = (x: unknown, d = 1) => (typeof x === 'number' ? x.toFixed(d) : Strin
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
+  const flag = (name: string) => {
+    const i = process.argv.indexOf(name);
+    return i > 0 ? process.argv[i + 1] : undefined;
+  };
+  const only = flag('--only');
   const images = quick ? 30 : 200;
-  const indexSizes = quick ? [1_000_000] : [1_000_000, 10_000_000];
+  const indexSizes = flag('--sizes')?.split(',').map(Number) ?? (quick ? [1_000_000] : [1_000_000, 10_000_000]);
   const queries = quick ? 300 : 2000;
   console.log(`# Media benchmarks (${quick ? 'quick' : 'full'} run, ${availableParallelism()} cores, Node ${process.version})\n`);
 
+  if (only !== 'index') await benchImages(images);
+  if (only !== 'images') benchIndex(indexSizes, queries, quick);
+}
+
+async function benchImages(images: number): Promise<void> {
   const dir = await ensureImages(images);
   const bytes = readdirSync(dir).slice(0, images).length;
   console.log(`## Hashing ${bytes} generated 12-megapixel JPEGs (4000x3000, shapes + noise, quality 90)\n`);
@@ -179,15 +199,17 @@ async function main(): Promise<void> {
     const b = runChild(['decode', dir, String(w), String(images)]);
     console.log(`| baseline: full-resolution sharp decode only | ${w} | ${fmt(b.perSecond)} | ${fmt(b.perCpuSecond)} | ${fmt(b.maxRssMb, 0)} |`);
   }
+}
 
+function benchIndex(indexSizes: number[], queries: number, quick: boolean): void {
   console.log('\n## Hamming index, radius 31 (exact), one core\n');
-  console.log('| hashes | data | queries/s (wall) | queries per CPU-second | brute force q/s (wall) | brute per CPU-second | exact vs brute | hits/query | build s | RSS after build MB | peak RSS MB |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| hashes | data | search: q/s (wall) | search: q per CPU-s | searchMany: q/s (wall) | searchMany: q per CPU-s | brute force q/s (wall) | brute per CPU-s | exact vs brute | hits/query | build s | RSS after build MB | peak RSS MB |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const n of indexSizes) {
     for (const kind of ['random', 'clustered'] as const) {
       const brute = n >= 10_000_000 ? (quick ? 5 : 20) : quick ? 20 : 50;
       const f = runChild(['index', String(n), kind, String(queries), String(brute)]);
-      console.log(`| ${n.toLocaleString('en')} | ${kind} | ${fmt(f.perSecond, 0)} | ${fmt(f.perCpuSecond, 0)} | ${fmt(f.brutePerSecond, 1)} | ${fmt(f.brutePerCpuSecond, 1)} | ${f.exact ? `yes (${f.bruteQueries} queries)` : 'NO'} | ${fmt(f.hitsPerQuery, 1)} | ${fmt(f.buildS, 1)} | ${fmt(f.rssAfterBuildMb, 0)} | ${fmt(f.maxRssMb, 0)} |`);
+      console.log(`| ${n.toLocaleString('en')} | ${kind} | ${fmt(f.perSecond, 0)} | ${fmt(f.perCpuSecond, 0)} | ${fmt(f.batchPerSecond, 0)} | ${fmt(f.batchPerCpuSecond, 0)}${f.batchSame ? '' : ' (DIFFERS)'} | ${fmt(f.brutePerSecond, 1)} | ${fmt(f.brutePerCpuSecond, 1)} | ${f.exact ? `yes (${f.bruteQueries} queries)` : 'NO'} | ${fmt(f.hitsPerQuery, 1)} | ${fmt(f.buildS, 1)} | ${fmt(f.rssAfterBuildMb, 0)} | ${fmt(f.maxRssMb, 0)} |`);
     }
   }
 }
