@@ -6,6 +6,7 @@ import { registerAdminCommands } from './commands/admin.js';
 import { registerIntelCommands } from './commands/intel.js';
 import { registerMediaCommands } from './commands/media.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerIngestCommands } from './commands/ingest.js';
 import { UsageError } from './node-context.js';
 
 /** Exit codes: 0 ok, 1 failure, 2 usage. */
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerAdminCommands(program);
   registerMediaCommands(program);
   registerIntelCommands(program);
+  registerIngestCommands(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -30,7 +30,7 @@ export function video(file: string, seconds = 2, pattern = 'testsrc'): void {
 
 export interface Device {
   root: string;
-  /** Files that are stored (distinct contents) and the total files. */
+  /** Files an ingest meets (archives themselves not counted). */
   files: number;
 }
 
@@ -41,8 +41,17 @@ export interface Device {
  *   Movies/clip.mp4    Documents/notes.txt      broken.jpg (truncated)
  *   Backup/backup.zip  → a.jpg (= IMG_0003), more/inner.tar.gz → b.jpg (new), c.txt
  */
-export async function makeDevice(dir: string): Promise<Device> {
+export async function makeDevice(dir: string, options: { extraPictures?: number } = {}): Promise<Device> {
   const root = path.join(dir, 'phone');
+  if (options.extraPictures) {
+    mkdirSync(path.join(root, 'Pictures'), { recursive: true });
+    for (let i = 0; i < options.extraPictures; i++) {
+      const bytes = await picture(1000 + i, { width: 200, height: 150 });
+      writeFileSync(path.join(root, 'Pictures', `pic-${String(i).padStart(3, '0')}.jpg`), bytes);
+      // Every fifth one twice: duplicates inside the same run.
+      if (i % 5 === 0) writeFileSync(path.join(root, 'Pictures', `pic-${String(i).padStart(3, '0')}-copy.jpg`), bytes);
+    }
+  }
   for (const d of ['DCIM', 'Download', 'Movies', 'Documents', 'Backup']) mkdirSync(path.join(root, d), { recursive: true });
   const p1 = await picture(101, { exif: CAMERA_EXIF });
   const p2 = await picture(102);
@@ -57,7 +66,8 @@ export async function makeDevice(dir: string): Promise<Device> {
   writeFileSync(path.join(root, 'broken.jpg'), p2.subarray(0, Math.floor(p2.length / 3)));
   const inner = await buildTar([{ name: 'b.jpg', data: await picture(104) }, { name: 'c.txt', data: Buffer.from('inner text') }], { gzip: true });
   writeFileSync(path.join(root, 'Backup', 'backup.zip'), buildZip([{ name: 'a.jpg', data: p3, method: 'store' }, { name: 'more/inner.tar.gz', data: inner, method: 'store' }]));
-  return { root, files: 12 };
+  const extra = options.extraPictures ?? 0;
+  return { root, files: 11 + extra + Math.ceil(extra / 5) };
 }
 
 export function read(file: string): Buffer {
