@@ -1,3 +1,4 @@
+import './base64.js';
 import { randomBytes } from 'node:crypto';
 import { CompactEncrypt, compactDecrypt, generalDecrypt, GeneralEncrypt, type GeneralJWE } from 'jose';
 import { cryptoKeyOf, importPublicKey, type PrivateKey, type PublicJwk } from './keys.js';

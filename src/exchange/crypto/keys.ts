@@ -1,3 +1,4 @@
+import './base64.js';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { openSecret, sealSecret, type MasterKey } from './master-key.js';
 

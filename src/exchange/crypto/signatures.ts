@@ -1,3 +1,4 @@
+import './base64.js';
 import { CompactSign, compactVerify, decodeProtectedHeader, type CryptoKey } from 'jose';
 import { cryptoKeyOf, importPublicKey, type PrivateKey, type PublicJwk } from './keys.js';
 

@@ -89,7 +89,8 @@ export function createAttachmentStore(deps: { db: Kysely<Database>; masterKey: M
       };
       try {
         for await (const piece of input.body) {
-          const buf = Buffer.isBuffer(piece) ? piece : Buffer.from(piece);
+          // A copy: an iterable may hand out the same buffer again for its next piece.
+          const buf = Buffer.from(piece);
           size += buf.length;
           if (size > MAX_ATTACHMENT_BYTES) throw new BadRequestError(`An attachment may be at most ${MAX_ATTACHMENT_BYTES / 1024 ** 3} GiB.`, 'attachment-too-large');
           hash.update(buf);

@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, startNetwork, userCtx, type TestNetwork } from './support.js';
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = path.join(dir, name);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+/** Every file of a data directory (database, WAL, parts) that contains `marker`, as raw bytes. */
+function filesContaining(dir: string, marker: string): string[] {
+  const needle = Buffer.from(marker, 'utf8');
+  return filesUnder(dir).filter((f) => readFileSync(f).includes(needle));
+}
+
+describe('what the hub holds', () => {
+  let net: TestNetwork;
+  beforeAll(async () => {
+    net = await startNetwork();
+  }, 60_000);
+  afterAll(async () => net?.close());
+
+  it('never has a plaintext subject, body or attachment in its database, files or logs', async () => {
+    const marker = `MARKER-${randomBytes(9).toString('hex')}`;
+    const attachment = Buffer.from(`${marker}\n`.repeat(200_000)); // several chunks, each full of the marker
+    const ctx = userCtx(net.pt);
+    const upload = await net.a.services.exchange.messages.upload(ctx, { name: `${marker}.txt`, mediaType: 'text/plain', body: Readable.from([attachment]) });
+
+    // Keep the envelope at the hub while we look: the recipient's node is offline.
+    await net.b.stop();
+    const sent = await net.a.services.exchange.messages.send(ctx, {
+      to: [net.es],
+      subject: `Subject ${marker}`,
+      body: `Body with ${marker} inside`,
+      caseReference: 'OP-PLAINTEXT',
+      handling: { tlp: 'TLP:RED' },
+      attachments: [upload.id],
+    });
+    await eventually(async () => (await net.hub.services.db.selectFrom('hub_envelopes').select('id').where('id', '=', sent.messageId).executeTakeFirst()) !== undefined, 'the envelope at the hub');
+    const parts = await net.hub.services.db.selectFrom('hub_parts').select('part_id').where('envelope_id', '=', sent.messageId).execute();
+    expect(parts.length).toBeGreaterThan(1);
+    expect(filesContaining(net.hub.dataDir, marker)).toEqual([]);
+
+    await net.b.restart();
+    const received = await eventually(async () => (await net.b.services.exchange.messages.list(userCtx(net.es), { box: 'in' })).items.find((m) => m.messageId === sent.messageId), 'ES to receive');
+    expect(received.subject).toBe(`Subject ${marker}`);
+    await eventually(async () => (await net.hub.services.exchange.hub.mailbox.stats()).envelopes === 0, 'the hub to delete the envelope');
+
+    expect(filesContaining(net.hub.dataDir, marker)).toEqual([]);
+    expect(net.hub.logs.length).toBeGreaterThan(10);
+    expect(net.hub.logs.filter((line) => line.includes(marker))).toEqual([]);
+    // The same search does find it where it belongs: on the recipient's node (so the search itself works).
+    expect(filesContaining(net.b.dataDir, marker).length).toBeGreaterThan(0);
+  });
+});
