@@ -6,11 +6,10 @@
  * stored pixels, and hashes must interoperate with shared hash lists computed that way. A rotated copy of a picture
  * is still found through the dihedral hashes (`--dihedral`), which cover all 8 orientations.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { decodeImageForPdq, DEFAULT_MAX_PIXELS } from './decode-image.js';
+import { open, stat } from 'node:fs/promises';
+import { decodeImageForPdq, DEFAULT_MAX_PIXELS, ImageDecodeError } from './decode-image.js';
 import { DEFAULT_VIDEO_TIMEOUT_MS, readVideoFrames } from './decode-video.js';
-import { DigestAccumulator, type Digests } from './digests.js';
+import { digestBuffer, DigestAccumulator, type Digests } from './digests.js';
 import { readImageMetadata, type ImageMetadata } from './metadata.js';
 import { pdqDihedralFromPixels, pdqFromPixels } from './pdq.js';
 import { sniffType, SNIFF_BYTES, type SniffedType } from './sniff.js';
@@ -67,39 +66,40 @@ export class MediaFileError extends Error {
 
 const DEFAULT_MAX_IMAGE_BYTES = 256 << 20;
 
-/** Reads the file once: digests, the sniffed type, and the bytes themselves when they are an image to decode. */
-async function readOnce(path: string, maxImageBytes: number): Promise<{ digests: Digests; sniffed: SniffedType; bytes?: Buffer }> {
-  const acc = new DigestAccumulator();
-  const head: Buffer[] = [];
-  let headLen = 0;
-  let sniffed: SniffedType | undefined;
-  let keep: Buffer[] | undefined;
-  let kept = 0;
-  for await (const c of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    const chunk = c as Buffer;
-    acc.update(chunk);
-    if (!sniffed) {
-      head.push(chunk);
-      headLen += chunk.length;
-      if (headLen < SNIFF_BYTES) continue;
-      sniffed = sniffType(Buffer.concat(head));
-      if (sniffed.kind === 'image') {
-        keep = head.slice();
-        kept = headLen;
+const HEAD_BYTES = 64 * 1024;
+
+/**
+ * Reads the file once: the head is sniffed; an image is then read whole into one buffer (decoder and EXIF reader work
+ * from it, digests are taken over it), anything else is streamed through the digests from where the head ended.
+ */
+async function readOnce(path: string, size: number, maxImageBytes: number): Promise<{ digests: Digests; sniffed: SniffedType; bytes?: Buffer }> {
+  const fh = await open(path, 'r');
+  try {
+    const headLen = Math.min(size, HEAD_BYTES);
+    const first = Buffer.allocUnsafe(headLen);
+    const { bytesRead } = await fh.read(first, 0, headLen, 0);
+    const head = first.subarray(0, bytesRead);
+    const sniffed = sniffType(head.subarray(0, SNIFF_BYTES));
+    if (sniffed.kind === 'image') {
+      if (size > maxImageBytes) throw new MediaFileError(`image file of ${size} bytes is over the limit of ${maxImageBytes}`, 'too-large');
+      const bytes = Buffer.allocUnsafe(size);
+      head.copy(bytes);
+      let at = head.length;
+      while (at < size) {
+        const r = await fh.read(bytes, at, size - at, at);
+        if (r.bytesRead === 0) break;
+        at += r.bytesRead;
       }
-      continue;
+      const whole = bytes.subarray(0, at);
+      return { digests: digestBuffer(whole), sniffed, bytes: whole };
     }
-    if (keep) {
-      kept += chunk.length;
-      if (kept > maxImageBytes) throw new MediaFileError(`image file over ${maxImageBytes} bytes`, 'too-large');
-      keep.push(chunk);
-    }
+    const acc = new DigestAccumulator();
+    acc.update(head);
+    for await (const chunk of fh.createReadStream({ start: head.length, highWaterMark: 1 << 20, autoClose: false })) acc.update(chunk as Buffer);
+    return { digests: acc.digest(), sniffed };
+  } finally {
+    await fh.close();
   }
-  if (!sniffed) {
-    sniffed = sniffType(Buffer.concat(head));
-    if (sniffed.kind === 'image') keep = head;
-  }
-  return { digests: acc.digest(), sniffed, ...(keep ? { bytes: Buffer.concat(keep) } : {}) };
 }
 
 /** Hashes one untrusted file: throws a MediaFileError / ImageDecodeError / VideoDecodeError with a reason. */
@@ -110,13 +110,18 @@ export async function hashFile(path: string, options: HashFileOptions = {}): Pro
   // Pipes and devices can block a read forever (and a blocked read cannot be cancelled): only regular files.
   if (!st.isFile()) throw new MediaFileError('not a regular file', 'unreadable');
   if (st.isFile() && st.size === 0) throw new MediaFileError('empty file (0 bytes)', 'empty');
-  const { digests, sniffed, bytes } = await readOnce(path, options.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES);
+  const { digests, sniffed, bytes } = await readOnce(path, st.size, options.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES);
   if (digests.size === 0) throw new MediaFileError('empty file (0 bytes)', 'empty');
   const common: Common = { path, ...digests, type: sniffed.type, mime: sniffed.mime };
 
   if (sniffed.kind === 'image' && bytes) {
     const [decoded, exif] = await Promise.all([
-      decodeImageForPdq(bytes, { maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS }),
+      decodeImageForPdq(bytes, { maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS }).catch((e: unknown) => {
+        // libvips keeps one error buffer per process, so with several workers decoding at once its text can
+        // describe another file; the type we sniffed ourselves is always this file's.
+        if (e instanceof ImageDecodeError) throw new ImageDecodeError(`${sniffed.type}: ${e.message}`, e.code);
+        throw e;
+      }),
       readImageMetadata(bytes),
     ]);
     const { pixels, width, height, channels, header } = decoded;

@@ -30,6 +30,11 @@ export interface PdqDihedralResult extends PdqResult {
 const LUMA_R = f(0.299);
 const LUMA_G = f(0.587);
 const LUMA_B = f(0.114);
+/** The float32 products c*v for every 8-bit v: the same values the reference multiplies, looked up instead. */
+const lumaTable = (c: number) => Float32Array.from({ length: 256 }, (_, v) => f(c * v));
+const LUMA_R_T = lumaTable(LUMA_R);
+const LUMA_G_T = lumaTable(LUMA_G);
+const LUMA_B_T = lumaTable(LUMA_B);
 
 /** 16x64 DCT-II rows 1..16 (the DC row is skipped by design). */
 const DCT = (() => {
@@ -53,7 +58,7 @@ export function lumaFromPixels(pixels: Uint8Array, width: number, height: number
     for (let i = 0, p = 0; i < n; i++, p += channels) luma[i] = pixels[p]!;
   } else if (channels === 3 || channels === 4) {
     for (let i = 0, p = 0; i < n; i++, p += channels) {
-      luma[i] = f(f(f(LUMA_R * pixels[p]!) + f(LUMA_G * pixels[p + 1]!)) + f(LUMA_B * pixels[p + 2]!));
+      luma[i] = f(LUMA_R_T[pixels[p]!]! + LUMA_G_T[pixels[p + 1]!]!) + LUMA_B_T[pixels[p + 2]!]!;
     }
   } else {
     throw new Error(`unsupported channel count ${channels}`);

@@ -56,7 +56,7 @@ describe('vPDQ against the reference sample hashes (every frame, native size)', 
     console.log(`${name}: ${exact}/${ref.length} frames bit-exact, mean distance ${mean.toFixed(2)}`);
     expect(exact).toBeGreaterThanOrEqual(reg.get(name)!.exact);
     expect(mean).toBeLessThanOrEqual(reg.get(name)!.mean + 0.05);
-  });
+  }, 180_000);
 });
 
 describe('vPDQ verdicts on the sample videos (every frame at 128x128)', () => {
@@ -88,7 +88,7 @@ describe('vPDQ verdicts on the sample videos (every frame at 128x128)', () => {
     expect(m('pattern-sd-grey-bar', 'pattern-sd-with-small-logo-bar')).toBe(true);
     expect(m('doorknob-hd-no-bar', 'pattern-hd-no-bar')).toBe(false);
     expect(m('chair-orig-22-sd-bar', 'pattern-sd-grey-bar')).toBe(false);
-  });
+  }, 300_000);
 });
 
 describe('vPDQ matching rule', () => {
