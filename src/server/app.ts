@@ -16,7 +16,9 @@ import { caseRoutes } from './routes/cases.js';
 import { networkRoutes } from './routes/exchange-network.js';
 import { hubAdminRoutes } from './routes/hub-admin.js';
 import { hubRoutes } from './routes/hub.js';
+import { graphRoutes } from './routes/graph.js';
 import { healthRoutes } from './routes/health.js';
+import { interopRoutes } from './routes/interop.js';
 import { meRoutes } from './routes/me.js';
 import { messageRoutes } from './routes/messages.js';
 import { postImportRoutes, recordRoutes } from './routes/records.js';
@@ -110,6 +112,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(recordRoutes, { services });
       await api.register(postImportRoutes, { services });
       await api.register(selectorRoutes, { services });
+      await api.register(graphRoutes, { services });
+      await api.register(interopRoutes, { services });
     },
     { prefix: '/api/v1' },
   );

@@ -15,6 +15,8 @@ import { createChartService } from '../intel/graph/chart-service.js';
 import { createGraphService } from '../intel/graph/graph-service.js';
 import { createPostImportService } from '../intel/posts/import-service.js';
 import { createRecordService } from '../intel/records/record-service.js';
+import { createMispService } from '../interop/misp/misp-service.js';
+import { createStixService } from '../interop/stix/stix-service.js';
 import type { Dialect } from '../store/database.js';
 import { createJobQueue } from '../store/job-queue.js';
 import type { Database } from '../store/schema.js';
@@ -50,6 +52,8 @@ export function createServices(deps: { db: Kysely<Database>; dialect: Dialect; c
     postImports: createPostImportService({ db, audit, access: caseAccess, jobs }),
     graph,
     charts: createChartService({ db, audit, access: caseAccess, graph }),
+    stix: createStixService({ db, audit, access: caseAccess }),
+    misp: createMispService({ db, audit, access: caseAccess }),
     ...createMediaServices({ db, audit, caseAccess, jobs, dataDir: config.dataDir, masterKey }),
   };
 }
