@@ -3,6 +3,7 @@ import { ConfigError } from '../config/config.js';
 import { AppError } from '../errors.js';
 import { UnknownMigrationsError } from '../store/migrate.js';
 import { registerAdminCommands } from './commands/admin.js';
+import { registerNetworkCommands } from './commands/network.js';
 import { registerIntelCommands } from './commands/intel.js';
 import { registerMediaCommands } from './commands/media.js';
 import { registerServeCommand } from './commands/serve.js';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerServeCommand(program);
   registerAdminCommands(program);
+  registerNetworkCommands(program);
   registerMediaCommands(program);
   registerIntelCommands(program);
   registerIngestCommands(program);

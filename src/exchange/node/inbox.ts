@@ -55,6 +55,7 @@ export function createInbox(deps: {
   const { db, audit, keys, membership, attachments, receipts } = deps;
   const loops = new Map<string, { controller: AbortController; done: Promise<void> }>();
   let stopped = true;
+  let rescan: NodeJS.Timeout | null = null;
   // Processing per agency is serial: the long-poll loop and an explicit sync must not interleave.
   const locks = new Map<string, Promise<unknown>>();
 
@@ -313,11 +314,19 @@ export function createInbox(deps: {
 
     async start(): Promise<void> {
       stopped = false;
-      for (const m of await membership.memberships()) ensureLoop(m.agencyId);
+      const scan = async () => {
+        for (const m of await membership.memberships()) ensureLoop(m.agencyId);
+      };
+      await scan();
+      // An agency may join from the command line while the server runs: pick its membership up.
+      rescan = setInterval(() => void scan().catch(() => undefined), 10_000);
+      rescan.unref();
     },
 
     async stop(): Promise<void> {
       stopped = true;
+      if (rescan) clearInterval(rescan);
+      rescan = null;
       const all = [...loops.values()];
       loops.clear();
       for (const l of all) l.controller.abort();
