@@ -404,19 +404,19 @@ export class HammingIndex {
         }
       }
     }
-    // LSD radix sort of the pairs by id, 12 bits a pass, as many passes as the largest id needs.
+    // LSD radix sort of the pairs by id, 8 bits a pass (256 write streams stay in cache; measured faster than 12).
     const maxId = this.hashPages.length * PAGE_SIZE;
     let srcId: Uint32Array = ids;
     let srcQ: Uint16Array = qix;
     let dstId: Uint32Array = this.sortId.length >= n ? this.sortId : (this.sortId = new Uint32Array(ids.length));
     let dstQ: Uint16Array = this.sortQ.length >= n ? this.sortQ : (this.sortQ = new Uint16Array(ids.length));
-    const counts = new Uint32Array(4097);
-    for (let shift = 0; shift < 32 && maxId - 1 >>> shift > 0; shift += 12) {
+    const counts = new Uint32Array(257);
+    for (let shift = 0; shift < 32 && maxId - 1 >>> shift > 0; shift += 8) {
       counts.fill(0);
-      for (let j = 0; j < n; j++) counts[((srcId[j]! >>> shift) & 4095) + 1]!++;
-      for (let b = 0; b < 4096; b++) counts[b + 1]! += counts[b]!;
+      for (let j = 0; j < n; j++) counts[((srcId[j]! >>> shift) & 255) + 1]!++;
+      for (let b = 0; b < 256; b++) counts[b + 1]! += counts[b]!;
       for (let j = 0; j < n; j++) {
-        const at = counts[(srcId[j]! >>> shift) & 4095]!++;
+        const at = counts[(srcId[j]! >>> shift) & 255]!++;
         dstId[at] = srcId[j]!;
         dstQ[at] = srcQ[j]!;
       }
