@@ -153,3 +153,20 @@ export async function startNetwork(): Promise<TestNetwork> {
   await network.refreshDirectories();
   return network;
 }
+
+export interface ApiUser {
+  agencyId: string;
+  request(options: import('fastify').InjectOptions): Promise<import('fastify').LightMyRequestResponse>;
+}
+
+/** Creates a user on a node and signs them in (session cookie and CSRF token), for calls through the node's API. */
+export async function apiUser(node: TestNode, agencyId: string, roles: Role[], username: string): Promise<ApiUser> {
+  const password = 'correct horse battery staple';
+  await node.services.users.create(system(), { agencyId, username, roles, password });
+  const app = node.running!.app;
+  const login = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { username, password } });
+  if (login.statusCode !== 200) throw new Error(`login failed: ${login.body}`);
+  const cookie = login.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+  const csrf = login.json().csrfToken as string;
+  return { agencyId, request: (o) => node.running!.app.inject({ ...o, headers: { cookie, 'x-csrf-token': csrf, ...o.headers } }) };
+}

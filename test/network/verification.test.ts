@@ -129,6 +129,25 @@ describe('verification of what arrives', () => {
     expect((await inboxIds(net.b, net.es)).filter((id) => id === sent.messageId)).toHaveLength(1);
   });
 
+  it('accepts only directories signed with the pinned hub key, and never an older one', async () => {
+    const db = net.hub.services.db;
+    const latest = await db.selectFrom('hub_directory').selectAll().orderBy('version', 'desc').limit(1).executeTakeFirstOrThrow();
+    const held = (await net.a.services.exchange.membership.membership(net.pt))!.directoryVersion;
+    expect(held).toBe(latest.version);
+    // A directory signed by another key (a hub impostor, or a hub key swapped in the database).
+    const impostor = await generateKey(ephemeralMasterKey(), 'impostor', 'sig');
+    const payload = JSON.parse(Buffer.from(latest.jws.split('.')[1]!, 'base64url').toString('utf8'));
+    const forged = await signJws(impostor.key, 'tessera-directory+jws', { ...payload, version: latest.version + 1 });
+    await db.insertInto('hub_directory').values({ version: latest.version + 1, jws: forged, created_at: nowIso() }).execute();
+    await expect(net.a.services.exchange.membership.refreshDirectory(net.pt)).rejects.toThrow(/not known|does not verify/);
+    await db.deleteFrom('hub_directory').where('version', '=', latest.version + 1).execute();
+    // An older, genuinely signed version (a rollback to a directory without a later suspension, say).
+    await db.deleteFrom('hub_directory').where('version', '=', latest.version).execute();
+    await expect(net.a.services.exchange.membership.refreshDirectory(net.pt)).rejects.toThrow(/older than version/);
+    await db.insertInto('hub_directory').values(latest).execute();
+    expect(await net.a.services.exchange.membership.refreshDirectory(net.pt)).toBe(latest.version);
+  });
+
   describe('signed requests to the hub', () => {
     const path = '/hub/v1/inbox?wait=0&limit=1';
     async function call(header: string | undefined, body?: string, method = 'GET', p = path) {
