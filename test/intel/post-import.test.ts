@@ -1,17 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOrCreateMasterKey } from '../../src/exchange/crypto/master-key.js';
 import { systemActor } from '../../src/identity/actor.js';
-import { loadConfig } from '../../src/config/config.js';
 import { importPosts } from '../../src/intel/posts/post-importer.js';
 import { parsePosts } from '../../src/intel/posts/post-parser.js';
-import { createServices } from '../../src/server/services.js';
-import { openStore } from '../../src/store/database.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
 import { createTestApp, type TestApp, type TestUser } from '../support/app.js';
-import { runCli } from '../support/cli.js';
 import { testDialects } from '../support/stores.js';
 import { BASE_TIME, ONION, generatePosts } from './support/posts.js';
 
@@ -133,33 +124,5 @@ describe.each(testDialects)('post import on %s', (dialect) => {
     const result = await t.services.postImports.importStream({ actor: systemActor('test', investigator.agencyId) }, caseId3, bytes(text), { fileName: 'x.jsonl' });
     expect(result.progress.imported).toBe(2);
     expect(result.errors).toEqual([{ line: 1, message: expect.stringMatching(/has no platform/) }]);
-  });
-});
-
-describe('tessera import posts', () => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tessera-cli-import-'));
-  beforeAll(async () => {
-    const opened = openStore({ dataDir });
-    await migrateToLatest(opened.db);
-    const services = createServices({ db: opened.db, dialect: 'sqlite', config: loadConfig({ TESSERA_DATA_DIR: dataDir }), masterKey: loadOrCreateMasterKey(dataDir, undefined) });
-    const ctx = { actor: systemActor('test') };
-    const agency = await services.agencies.create(ctx, { name: 'PJ', country: 'PT' });
-    const user = await services.users.create(ctx, { agencyId: agency.id, username: 'rui', roles: ['investigator'], password: 'correct horse battery staple' });
-    await services.cases.create({ actor: { kind: 'user', userId: user.id, username: 'rui', agencyId: agency.id, roles: ['investigator'], via: 'token' } }, { reference: 'CLI-1', title: 'CLI' });
-    await opened.close();
-  });
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-
-  it('imports a file with a summary and the malformed lines, acting as a user; refuses bad options', async () => {
-    const generated = generatePosts(1000, { format: 'csv', authors: 10, badEvery: 250 });
-    const file = path.join(dataDir, 'posts.csv');
-    writeFileSync(file, generated.text);
-    const res = await runCli(['import', 'posts', file, '--case', 'CLI-1', '--platform', 'forum.example', '--as', 'rui', '--data-dir', dataDir]);
-    expect(res.stderr).toContain(`line ${generated.badLines[0]}: time "not-a-time"`);
-    expect(res.stdout).toMatch(new RegExp(`imported ${generated.expected.posts.toLocaleString('en-GB')} posts under 10 new online identities`));
-    expect(res.stdout).toMatch(/4 malformed line\(s\) skipped/);
-    expect(res.code).toBe(0);
-    const usage = await runCli(['import', 'posts', file, '--case', 'CLI-1', '--handling', 'purple', '--data-dir', dataDir]);
-    expect(usage.code).toBe(2);
   });
 });

@@ -1,10 +1,10 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
 import { BadRequestError, NotFoundError } from '../../errors.js';
-import type { UserActor } from '../../identity/actor.js';
+import { systemActor, type UserActor } from '../../identity/actor.js';
 import type { RequestContext } from '../../identity/context.js';
 import type { PostImport } from '../../intel/posts/import-service.js';
 import { isDataSubjectCategory, isHandlingCode, type DataSubjectCategory, type HandlingCode } from '../../intel/vocabulary.js';
@@ -73,8 +73,67 @@ function summary(result: PostImport, seconds: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Intelligence commands: importing captured posts; STIX and MISP exchange are added to the same groups. */
+/** Without --as, an export speaks for the case's lead agency: its handling rules decide what leaves. */
+async function exporter(services: Services, ctx: RequestContext, username: string | undefined, leadAgencyId: string): Promise<RequestContext> {
+  return username ? actingAs(services, ctx, username) : { ...ctx, actor: systemActor('cli', leadAgencyId) };
+}
+
+function writeOut(out: string | undefined, json: unknown): void {
+  const text = `${JSON.stringify(json, null, 2)}\n`;
+  if (out) writeFileSync(out, text, { mode: 0o600 });
+  else process.stdout.write(text);
+}
+
+/** Intelligence commands: importing captured posts and MISP events, exporting a case as STIX 2.1 or MISP. */
 export function registerIntelCommands(program: Command): void {
+  const exports = group(program, 'export', 'take data out of the node (logged as a disclosure)');
+  for (const format of ['stix', 'misp'] as const) {
+    exports
+      .command(format)
+      .description(format === 'stix' ? 'a case as a STIX 2.1 bundle (TLP-marked; TLP:RED never leaves)' : 'a case as a MISP event (JSON; TLP:RED never leaves)')
+      .requiredOption('--case <reference>', 'case reference')
+      .option('--agency <id>', 'lead agency of the case, when two agencies use the same reference')
+      .option('--as <username>', "export as this user (their agency's handling rules apply); default: the lead agency")
+      .option('--recipient <name>', 'who the file is for (logged)', 'file')
+      .option('--out <file>', 'write to a file (mode 0600) instead of standard output')
+      .action(async (options: { case: string; agency?: string; as?: string; recipient: string; out?: string }, command: Command) => {
+        await withNode(globals(command), async ({ services, ctx }) => {
+          const found = await resolveCase(services.db, options.case, options.agency);
+          const as = await exporter(services, ctx, options.as, found.leadAgencyId);
+          const result = format === 'stix' ? await services.stix.exportCase(as, found.id, options.recipient) : await services.misp.exportCase(as, found.id, options.recipient);
+          writeOut(options.out, 'bundle' in result ? result.bundle : result.event);
+          if (result.omitted > 0) process.stderr.write(`${result.omitted} item(s) held back by their handling codes\n`);
+        });
+      });
+  }
+
+  group(program, 'import', 'bring data into a case')
+    .command('misp')
+    .description('import a MISP event (JSON) into a case; prints what Tessera does not model')
+    .argument('<file>', 'MISP event JSON ({"Event": {...}})')
+    .requiredOption('--case <reference>', 'case reference')
+    .option('--agency <id>', 'lead agency of the case, when two agencies use the same reference')
+    .option('--as <username>', 'act as this user (their agency becomes the originator)')
+    .option('--handling <code>', 'handling code where the event carries no tlp: tag', 'TLP:AMBER')
+    .action(async (file: string, options: { case: string; agency?: string; as?: string; handling: string }, command: Command) => {
+      const handling = options.handling.toUpperCase().startsWith('TLP:') ? options.handling.toUpperCase() : `TLP:${options.handling.toUpperCase()}`;
+      if (!isHandlingCode(handling)) throw new UsageError('--handling is one of TLP:RED, TLP:AMBER+STRICT, TLP:AMBER, TLP:GREEN, TLP:CLEAR');
+      let json: unknown;
+      try {
+        json = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (err) {
+        throw new UsageError(`cannot read ${file} as JSON: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      await withNode(globals(command), async ({ services, ctx }) => {
+        const found = await resolveCase(services.db, options.case, options.agency);
+        const as = options.as ? await actingAs(services, ctx, options.as) : { ...ctx, actor: systemActor('cli', found.leadAgencyId) };
+        const result = await services.misp.importEvent(as, found.id, json, { handlingCode: handling as HandlingCode });
+        process.stdout.write(`imported "${result.event.info}": ${result.records} record(s), ${result.selectors} selector(s) (${result.invalid} invalid, kept as such)\n`);
+        for (const d of result.dropped) process.stdout.write(`dropped ${d.count} × ${d.what}: ${d.reason}\n`);
+        for (const i of result.ignored) process.stdout.write(`ignored ${i}\n`);
+      });
+    });
+
   group(program, 'import', 'bring data into a case')
     .command('posts')
     .description('import captured posts (CSV with a header row, or JSON lines) into a case: {author, time, text, thread?, url?}')

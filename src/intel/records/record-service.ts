@@ -28,8 +28,9 @@ type RecordRow = Selectable<RecordsTable> & { originator_name: string };
 /** The fields an edit may change; a version keeps them as they were. */
 const VERSIONED_FIELDS = ['text', 'grading', 'handling_code', 'handling_restrictions', 'data_subject', 'fact_or_assessment', 'review_date', 'occurred_at', 'thread', 'url'] as const;
 
+/** The agency whose view applies: a user's, or the one a system actor acts for; null is the node itself (sees all). */
 export function agencyOf(actor: Actor): string | null {
-  return actor.kind === 'user' ? actor.agencyId : null;
+  return actor.kind === 'user' ? actor.agencyId : (actor.agencyId ?? null);
 }
 
 export function actorLabel(actor: Actor): string {
