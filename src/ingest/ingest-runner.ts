@@ -134,6 +134,8 @@ export async function runIngest(deps: IngestDeps, ingestId: string, actor: Actor
       const batch = queue;
       queue = [];
       const t0 = performance.now();
+      // A hash set imported while this ingest runs is matched against what it commits from now on.
+      await deps.knownIndex.refresh();
       const result = await commitBatch(db, { ingest, owner, actor, audit: deps.audit, mediaIndex: deps.mediaIndex, knownIndex: deps.knownIndex, progress }, batch);
       const t1 = performance.now();
       timings.database += t1 - t0;

@@ -10,6 +10,7 @@ import type { MasterKey } from '../exchange/crypto/master-key.js';
 import { blobRoot, createBlobStore } from '../store/blob-store.js';
 import type { JobQueue } from '../store/job-queue.js';
 import type { Database } from '../store/schema.js';
+import { createHashSetService } from './hashset-service.js';
 import { createIngestService } from './ingest-service.js';
 import { createKnownHashIndex, createMediaIndex } from './media-index.js';
 
@@ -19,5 +20,6 @@ export function createMediaServices(deps: { db: Kysely<Database>; audit: AuditLo
   const mediaIndex = createMediaIndex({ db });
   const knownIndex = createKnownHashIndex({ db });
   const ingest = createIngestService({ db, audit, access: deps.caseAccess, blobs, mediaIndex, knownIndex, jobs: deps.jobs, dataDir: deps.dataDir });
-  return { blobs, mediaIndex, knownIndex, ingest };
+  const hashSets = createHashSetService({ db, audit, access: deps.caseAccess, mediaIndex, knownIndex });
+  return { blobs, mediaIndex, knownIndex, ingest, hashSets };
 }
