@@ -91,7 +91,7 @@ export interface PdqTransform {
 function derivePermutation(key: Buffer): Uint8Array {
   const perm = new Uint8Array(256);
   for (let i = 0; i < 256; i++) perm[i] = i;
-  let block = Buffer.alloc(0);
+  let block: Buffer = Buffer.alloc(0);
   let pos = 0;
   let counter = 0;
   const next16 = (): number => {

@@ -49,6 +49,20 @@ export interface Database {
   hash_sets: HashSetsTable;
   hash_set_entries: HashSetEntriesTable;
   media_hash_matches: MediaHashMatchesTable;
+  match_keys: MatchKeysTable;
+  match_key_grants: MatchKeyGrantsTable;
+  match_policies: MatchPoliciesTable;
+  match_case_settings: MatchCaseSettingsTable;
+  match_overrides: MatchOverridesTable;
+  match_items: MatchItemsTable;
+  match_hits: MatchHitsTable;
+  match_hit_details: MatchHitDetailsTable;
+  match_sync: MatchSyncTable;
+  hub_match_epochs: HubMatchEpochsTable;
+  hub_match_items: HubMatchItemsTable;
+  hub_match_tokens: HubMatchTokensTable;
+  hub_match_hits: HubMatchHitsTable;
+  hub_match_changes: HubMatchChangesTable;
 }
 
 export interface SettingsTable {
@@ -638,4 +652,166 @@ export interface MediaHashMatchesTable {
   digest: string;
   distance: number;
   matched_at: string;
+}
+
+// Cross-agency hit/no-hit (issue 6, migration 0006-matching).
+
+export interface MatchKeysTable {
+  agency_id: string;
+  epoch: number;
+  key_sealed: Buffer;
+  fingerprint: string;
+  /** current | retired */
+  status: string;
+  /** created (this agency founded it) | received (from the founding agency) */
+  origin: string;
+  from_agency_id: string | null;
+  created_at: string;
+}
+
+export interface MatchKeyGrantsTable {
+  agency_id: string;
+  epoch: number;
+  to_agency_id: string;
+  sent_at: string;
+}
+
+export interface MatchPoliciesTable {
+  agency_id: string;
+  handling_code: string;
+  /** full | contact | owner */
+  mode: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface MatchCaseSettingsTable {
+  case_id: string;
+  agency_id: string;
+  media_handling_code: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface MatchOverridesTable {
+  agency_id: string;
+  /** selector | media */
+  item_kind: string;
+  case_id: string;
+  item_id: string;
+  shareable: number;
+  set_by: string;
+  set_at: string;
+}
+
+export interface MatchItemsTable {
+  /** The opaque reference the hub knows the item by (random, says nothing about the item). */
+  ref: string;
+  agency_id: string;
+  item_kind: string;
+  case_id: string;
+  item_id: string;
+  handling_code: string;
+  mode: string;
+  epoch: number;
+  token_count: number;
+  has_pdq: number;
+  published_at: string;
+  updated_at: string;
+}
+
+export interface MatchHitsTable {
+  agency_id: string;
+  hit_id: string;
+  ref: string;
+  other_agency_id: string | null;
+  other_kind: string;
+  /** exact | near */
+  basis: string;
+  distance: number | null;
+  my_mode: string;
+  status: string;
+  status_at: string;
+  /** me | other */
+  status_by: string | null;
+  needs_decision: number;
+  /** accepted | declined */
+  decision: string | null;
+  details_sent_at: string | null;
+  hub_created_at: string;
+  received_at: string;
+  updated_at: string;
+}
+
+export interface MatchHitDetailsTable {
+  agency_id: string;
+  hit_id: string;
+  from_agency_id: string;
+  case_reference: string | null;
+  /** JSON: the other agency's item summary. */
+  summary: string;
+  received_at: string;
+}
+
+export interface MatchSyncTable {
+  agency_id: string;
+  hit_cursor: number;
+  last_sync_at: string | null;
+  last_error: string | null;
+  key_requested_epoch: number | null;
+  key_requested_at: string | null;
+}
+
+export interface HubMatchEpochsTable {
+  epoch: number;
+  founder_agency_id: string;
+  announced_at: string;
+}
+
+export interface HubMatchItemsTable {
+  seq: Generated<number>;
+  ref: string;
+  agency_id: string;
+  kind: string;
+  mode: string;
+  epoch: number;
+  /** The PDQ hash under the network key's permutation and mask (32 bytes), never the hash itself. */
+  pdq: Buffer | null;
+  /** The item's exact tokens, 32 bytes each, concatenated. */
+  tokens: Buffer;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface HubMatchTokensTable {
+  token: Buffer;
+  item_seq: number;
+}
+
+export interface HubMatchHitsTable {
+  id: string;
+  a_ref: string;
+  a_agency_id: string;
+  b_ref: string;
+  b_agency_id: string;
+  basis: string;
+  distance: number | null;
+  status: string;
+  status_agency_id: string | null;
+  status_at: string;
+  a_decision: string | null;
+  b_decision: string | null;
+  a_seen: number;
+  b_seen: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface HubMatchChangesTable {
+  seq: Generated<number>;
+  agency_id: string;
+  hit_id: string;
+  /** upsert | remove */
+  op: string;
+  at: string;
 }
