@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
@@ -103,6 +103,72 @@ export function registerIngestCommands(program: Command): void {
           process.off('SIGINT', onSigint);
           process.off('SIGTERM', onSigint);
         }
+      });
+    });
+
+  const hashset = program.command('hashset').description('known hash sets (Project VIC VICS JSON, CSV digest lists) matched against all media');
+  hashset
+    .command('import')
+    .description('import a hash set and match it against every media item of the node')
+    .argument('<file>', 'VICS JSON or CSV file')
+    .requiredOption('--format <format>', 'vics or csv')
+    .requiredOption('--name <name>', 'a name for the set, unique on this node')
+    .option('--json', 'print the result as JSON')
+    .action(async (file: string, options: { format: string; name: string; json?: boolean }, command: Command) => {
+      if (options.format !== 'vics' && options.format !== 'csv') throw new UsageError('--format is vics or csv');
+      if (!existsSync(file)) throw new UsageError(`${file} does not exist`);
+      await withNode(globals(command), async ({ services, ctx }) => {
+        const r = await services.hashSets.import(ctx, { name: options.name, format: options.format as 'vics' | 'csv', content: readFileSync(file), fileName: file });
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+          return;
+        }
+        process.stdout.write(`imported "${r.set.name}" (${r.set.id}): ${r.set.entries} entries${r.skipped ? `, ${r.skipped} skipped (no usable digest)` : ''}\n`);
+        for (const w of r.warnings) process.stdout.write(`  warning: ${w}\n`);
+        process.stdout.write(`matched ${r.matches.media} media item(s) of this node: ${r.matches.exact} exact, ${r.matches.near} near (PDQ distance <= 31)\n`);
+      });
+    });
+  hashset
+    .command('list')
+    .description('list the hash sets with their entries and matched media')
+    .option('--json', 'print as JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      await withNode(globals(command), async ({ services, ctx }) => {
+        const sets = await services.hashSets.list(ctx);
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(sets, null, 2)}\n`);
+          return;
+        }
+        if (sets.length === 0) process.stdout.write('no hash sets\n');
+        for (const s of sets) process.stdout.write(`${s.name}\t${s.format}\t${s.entries} entries\t${s.matchedMedia} matched\timported ${s.importedAt} by ${s.importedBy}\t${s.id}\n`);
+      });
+    });
+  hashset
+    .command('delete')
+    .description('delete a hash set, its matches and the categories it set')
+    .argument('<name-or-id>')
+    .action(async (nameOrId: string, _options: unknown, command: Command) => {
+      await withNode(globals(command), async ({ services, ctx }) => {
+        await services.hashSets.remove(ctx, nameOrId);
+        process.stdout.write(`deleted ${nameOrId}\n`);
+      });
+    });
+  hashset
+    .command('export')
+    .description("write a case's media as a hash set (VICS JSON or CSV)")
+    .requiredOption('--case <ref>', 'case reference or id')
+    .requiredOption('--format <format>', 'vics or csv')
+    .option('--agency <id>', 'lead agency of the case, when several agencies use the same reference')
+    .option('--out <file>', 'write to this file (default: standard output)')
+    .action(async (options: { case: string; format: string; agency?: string; out?: string }, command: Command) => {
+      if (options.format !== 'vics' && options.format !== 'csv') throw new UsageError('--format is vics or csv');
+      await withNode(globals(command), async ({ services, ctx }) => {
+        const target = await services.ingest.resolveCase(options.case, options.agency);
+        const out = await services.hashSets.exportCase(ctx, target.id, options.format as 'vics' | 'csv');
+        if (options.out) {
+          writeFileSync(options.out, out.body, { mode: 0o600 });
+          process.stderr.write(`wrote ${options.out}\n`);
+        } else process.stdout.write(out.body);
       });
     });
 }
