@@ -4,6 +4,7 @@ import { SignatureError, signJws, verifyJws, type SignedType } from './crypto/si
 import { sha256Digest } from './digests.js';
 import {
   checkMessageContent,
+  checkNoticeContent,
   checkReceiptContent,
   checkRoutingDocument,
   PROTOCOL_VERSION,
@@ -25,7 +26,7 @@ import {
  */
 export const ENVELOPE_JWE_TYP = 'tessera-envelope+jwe';
 
-const INNER_TYP: Record<EnvelopeKind, SignedType> = { message: 'tessera-message+jws', receipt: 'tessera-receipt+jws' };
+const INNER_TYP: Record<EnvelopeKind, SignedType> = { message: 'tessera-message+jws', receipt: 'tessera-receipt+jws', notice: 'tessera-notice+jws' };
 
 export interface SealedEnvelope {
   id: string;
@@ -173,7 +174,7 @@ export async function openEnvelope(
     if (err instanceof SignatureError) throw new EnvelopeRejected('inner-signature', `the sender's signature on the content fails: ${err.message}`);
     throw err;
   }
-  const valid = routing.kind === 'message' ? checkMessageContent.Check(content) : checkReceiptContent.Check(content);
+  const valid = routing.kind === 'message' ? checkMessageContent.Check(content) : routing.kind === 'receipt' ? checkReceiptContent.Check(content) : checkNoticeContent.Check(content);
   if (!valid) throw new EnvelopeRejected('malformed', 'the content does not follow the protocol');
   const c = content as EnvelopeContent;
   const sameRecipients = c.to.length === routing.to.length && c.to.every((a) => routing.to.includes(a));
@@ -182,7 +183,7 @@ export async function openEnvelope(
   }
   if (!c.to.includes(me)) throw new EnvelopeRejected('not-addressed', 'the signed content is addressed to other agencies');
   if (c.type === 'message') checkParts(c, routing.parts);
-  else if (routing.parts.length > 0) throw new EnvelopeRejected('inconsistent', 'a receipt carries attachment chunks');
+  else if (routing.parts.length > 0) throw new EnvelopeRejected('inconsistent', `a ${c.type} carries attachment chunks`);
   return { routing, content: c, signed, kid };
 }
 

@@ -82,7 +82,27 @@ export const ReceiptContent = Type.Object(
 );
 export type ReceiptContent = Static<typeof ReceiptContent>;
 
-export type EnvelopeContent = MessageContent | ReceiptContent;
+/**
+ * A notice: machine-to-machine content between agencies (e.g. the network match key, hit details), handled by the
+ * module registered for its topic on the receiving node and never shown as a message. The topic's handler checks
+ * the body against its own schema.
+ */
+export const NoticeContent = Type.Object(
+  {
+    type: Type.Literal('notice'),
+    v: Type.Literal(PROTOCOL_VERSION),
+    id: Uuid,
+    from: Uuid,
+    to: AgencyList,
+    created: Timestamp,
+    topic: Type.String({ pattern: '^[a-z][a-z0-9.-]{0,63}$' }),
+    body: Type.Record(Type.String(), Type.Unknown()),
+  },
+  { additionalProperties: false },
+);
+export type NoticeContent = Static<typeof NoticeContent>;
+
+export type EnvelopeContent = MessageContent | ReceiptContent | NoticeContent;
 export type EnvelopeKind = EnvelopeContent['type'];
 
 export const PartRef = Type.Object(
@@ -100,7 +120,7 @@ export const RoutingDocument = Type.Object(
   {
     v: Type.Literal(PROTOCOL_VERSION),
     id: Uuid,
-    kind: Type.Enum(['message', 'receipt']),
+    kind: Type.Enum(['message', 'receipt', 'notice']),
     from: Uuid,
     to: AgencyList,
     created: Timestamp,
@@ -179,6 +199,7 @@ export type KeyUpdate = Static<typeof KeyUpdate>;
 
 export const checkMessageContent = Compile(MessageContent);
 export const checkReceiptContent = Compile(ReceiptContent);
+export const checkNoticeContent = Compile(NoticeContent);
 export const checkRoutingDocument = Compile(RoutingDocument);
 export const checkRequestClaims = Compile(RequestClaims);
 export const checkDirectoryDocument = Compile(DirectoryDocument);

@@ -14,6 +14,7 @@ export type SignedType =
   | 'tessera-routing+jws'
   | 'tessera-message+jws'
   | 'tessera-receipt+jws'
+  | 'tessera-notice+jws'
   | 'tessera-directory+jws'
   | 'tessera-key-update+jws';
 

@@ -102,6 +102,9 @@ export function createHubClient(options: { hubUrl: string; agencyId: string; sig
     agencyId,
     hubUrl,
 
+    /** A signed JSON call to another service of the hub (e.g. matching under /hub/v1/match). */
+    signedJson: json,
+
     async join(body: { token: string; agency: { id: string; name: string; country: string }; keys: { sig: unknown; enc: unknown }; nodeUrl?: string }) {
       return json<{ member: { status: 'pending' | 'active' | 'suspended'; name: string; country: string }; directory: { version: number; jws: string } }>('POST', '/hub/v1/join', body);
     },

@@ -8,7 +8,7 @@ import { sealSecret, type MasterKey } from '../crypto/master-key.js';
 import { sha256Digest } from '../digests.js';
 import { EnvelopeRejected, openEnvelope, peekRouting, type OpenedEnvelope, type RejectionCode } from '../envelope.js';
 import type { KeyStore } from '../key-store.js';
-import { partId, type MessageContent, type ReceiptContent } from '../protocol.js';
+import { partId, type MessageContent, type NoticeContent, type ReceiptContent } from '../protocol.js';
 import type { AttachmentStore } from './attachment-store.js';
 import { HubRefusedError } from './hub-client.js';
 import type { NodeMembership } from './membership.js';
@@ -26,6 +26,13 @@ export interface HubEnvelope {
 }
 
 export type Outcome = 'accepted' | 'duplicate' | 'rejected';
+
+/**
+ * Takes in a notice of one topic for the agency it was addressed to. It runs before the notice enters the ledger, so
+ * it must be idempotent (a crash in between brings the notice again); it throws EnvelopeRejected to refuse it, any
+ * other error to have it delivered again later.
+ */
+export type NoticeHandler = (agencyId: string, notice: NoticeContent) => Promise<void>;
 
 export type Inbox = ReturnType<typeof createInbox>;
 
@@ -58,6 +65,7 @@ export function createInbox(deps: {
   let rescan: NodeJS.Timeout | null = null;
   // Processing per agency is serial: the long-poll loop and an explicit sync must not interleave.
   const locks = new Map<string, Promise<unknown>>();
+  const noticeHandlers = new Map<string, NoticeHandler>();
 
   function serial<T>(agencyId: string, work: () => Promise<T>): Promise<T> {
     const previous = locks.get(agencyId) ?? Promise.resolve();
@@ -241,6 +249,17 @@ export function createInbox(deps: {
     return 'accepted';
   }
 
+  async function takeNotice(agencyId: string, env: HubEnvelope, content: NoticeContent): Promise<Outcome> {
+    const handler = noticeHandlers.get(content.topic);
+    if (!handler) throw new EnvelopeRejected('malformed', `no module on this node takes notices of topic "${content.topic}"`);
+    await handler(agencyId, content);
+    await db
+      .insertInto('exchange_inbound')
+      .values({ agency_id: agencyId, envelope_id: env.id, kind: 'notice', from_agency_id: content.from, hub_seq: env.seq, digest: sha256Digest(env.jwe), outcome: 'accepted', received_at: nowIso() })
+      .execute();
+    return 'accepted';
+  }
+
   /** Takes one envelope in; returns what happened. Throws only when it should be retried (hub unreachable). */
   async function processEnvelope(agencyId: string, env: HubEnvelope): Promise<Outcome> {
     const seen = await db.selectFrom('exchange_inbound').select(['hub_seq', 'digest']).where('agency_id', '=', agencyId).where('envelope_id', '=', env.id).executeTakeFirst();
@@ -253,7 +272,8 @@ export function createInbox(deps: {
       opened = await open(agencyId, env);
       if (opened.routing.id !== env.id) throw new EnvelopeRejected('inconsistent', 'the hub delivered the envelope under another id');
       const content = opened.content;
-      return content.type === 'message' ? await takeMessage(agencyId, env, opened, content) : await takeReceipt(agencyId, env, content);
+      if (content.type === 'message') return await takeMessage(agencyId, env, opened, content);
+      return content.type === 'receipt' ? await takeReceipt(agencyId, env, content) : await takeNotice(agencyId, env, content);
     } catch (err) {
       if (err instanceof EnvelopeRejected) return reject(agencyId, env, err.code, err.message, true);
       throw err;
@@ -309,6 +329,12 @@ export function createInbox(deps: {
 
   return {
     processEnvelope,
+
+    /** Registers the module that takes notices of `topic` (one per topic). */
+    onNotice(topic: string, handler: NoticeHandler): void {
+      if (noticeHandlers.has(topic)) throw new Error(`notices of topic ${topic} already have a handler`);
+      noticeHandlers.set(topic, handler);
+    },
     pollOnce,
     ensureLoop,
 
