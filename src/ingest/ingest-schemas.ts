@@ -136,6 +136,7 @@ export type HashMatch = Static<typeof HashMatchSchema>;
 
 export const NearDuplicateSchema = Type.Object({
   id: Id,
+  caseId: Id,
   distance: Type.Integer(),
   kind: Type.Enum(MEDIA_KINDS),
   width: Type.Union([Type.Integer(), Type.Null()]),

@@ -13,6 +13,7 @@ import type { Database } from '../store/schema.js';
 import { createHashSetService } from './hashset-service.js';
 import { createIngestService } from './ingest-service.js';
 import { createKnownHashIndex, createMediaIndex } from './media-index.js';
+import { createMediaService } from './media-service.js';
 
 export function createMediaServices(deps: { db: Kysely<Database>; audit: AuditLog; caseAccess: CaseAccessPolicy; jobs: JobQueue; dataDir: string; masterKey: MasterKey }) {
   const { db, audit } = deps;
@@ -21,5 +22,6 @@ export function createMediaServices(deps: { db: Kysely<Database>; audit: AuditLo
   const knownIndex = createKnownHashIndex({ db });
   const ingest = createIngestService({ db, audit, access: deps.caseAccess, blobs, mediaIndex, knownIndex, jobs: deps.jobs, dataDir: deps.dataDir });
   const hashSets = createHashSetService({ db, audit, access: deps.caseAccess, mediaIndex, knownIndex });
-  return { blobs, mediaIndex, knownIndex, ingest, hashSets };
+  const media = createMediaService({ db, audit, access: deps.caseAccess, blobs });
+  return { blobs, mediaIndex, knownIndex, ingest, hashSets, media };
 }

@@ -25,6 +25,9 @@ import { postImportRoutes, recordRoutes } from './routes/records.js';
 import { selectorRoutes } from './routes/selectors.js';
 import { sessionRoutes } from './routes/session.js';
 import { setupRoutes } from './routes/setup.js';
+import { hashSetRoutes } from './routes/hashsets.js';
+import { ingestRoutes } from './routes/ingest.js';
+import { mediaRoutes } from './routes/media.js';
 import type { Services } from './services.js';
 
 export interface AppOptions {
@@ -114,6 +117,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(selectorRoutes, { services });
       await api.register(graphRoutes, { services });
       await api.register(interopRoutes, { services });
+      await api.register(mediaRoutes, { services });
+      await api.register(ingestRoutes, { services });
+      await api.register(hashSetRoutes, { services });
     },
     { prefix: '/api/v1' },
   );
