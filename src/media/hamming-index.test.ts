@@ -105,6 +105,7 @@ describe('HammingIndex equals brute force', () => {
   it('rejects bad radii and ids', () => {
     const idx = new HammingIndex();
     expect(() => idx.search('0'.repeat(64), 64)).toThrow(/radius/);
+    expect(() => idx.searchMany(['0'.repeat(64)], 31, 70000)).toThrow(/batchSize/);
     expect(() => idx.add(-1, '0'.repeat(64))).toThrow(/ids/);
     expect(() => idx.add(1, 'xyz')).toThrow(/64 hex/);
   });

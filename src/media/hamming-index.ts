@@ -350,6 +350,8 @@ export class HammingIndex {
    */
   searchMany(queries: (string | Hash256Words)[], radius = 31, batchSize = 64): IndexHit[][] {
     checkRadius(radius);
+    // Query numbers within a batch are kept in 16 bits.
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 65535) throw new RangeError(`batchSize must be an integer 1..65535, got ${batchSize}`);
     if (this.unmerged) this.merge();
     const results: IndexHit[][] = [];
     for (let start = 0; start < queries.length; start += batchSize) {
