@@ -46,6 +46,8 @@ export async function startNode(config: Config, log: Logger = createLogger(confi
   });
   await app.listen({ port: config.port, host: config.host });
   services.jobs.start({ concurrency: 2 });
+  // The near-duplicate indexes live in memory: rebuilt from the database now, not on the first ingest.
+  void Promise.all([services.mediaIndex.refresh(), services.knownIndex.refresh()]).catch((err: unknown) => log.warn({ err }, 'near-duplicate index not loaded'));
   await services.exchange.start(log);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
