@@ -4,7 +4,8 @@
  * tempering that calibrates the posterior. The temperature and prior smoothing are chosen by two-fold
  * cross-fitting inside the training half, so they are scored on authors the routines were not fitted on.
  *
- *   npx tsx bench/geo/fit-activity.ts [--k 4] [--out src/geo/activity-params.json]
+ *   npx tsx bench/geo/fit-activity.ts [--k 3] [--out src/geo/activity-params.json]
+ *   npx tsx bench/geo/fit-activity.ts --half evaluation --out bench/geo/activity-params-swapped.json
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -234,7 +235,7 @@ function fit(train: TzAuthor[], k: number): ActivityParams {
   const floor = 0.02;
   const base = (profiles: ActivityProfile[], prior: Record<string, number>, scale = 1, exponent = 0, robustness = 0): ActivityParams => ({
     version: 1,
-    fittedOn: `tz-eval.jsonl training half (${train.length} authors, split by salted author hash), k=${k}`,
+    fittedOn: `tz-eval.jsonl ${useTraining ? 'training' : 'evaluation'} half (${train.length} authors, split by salted author hash), k=${k}`,
     profiles,
     floor,
     temperature: { scale, exponent },
@@ -278,8 +279,16 @@ function round(params: ActivityParams): ActivityParams {
   };
 }
 
-const { values } = parseArgs({ options: { k: { type: 'string', default: '4' }, out: { type: 'string', default: 'src/geo/activity-params.json' } } });
-const train = loadAuthors().filter((a) => isTrainingAuthor(a.author));
+const { values } = parseArgs({
+  options: {
+    k: { type: 'string', default: '3' },
+    out: { type: 'string', default: 'src/geo/activity-params.json' },
+    // --half evaluation fits on the evaluation half instead, so eval:geo can also score the swapped split.
+    half: { type: 'string', default: 'training' },
+  },
+});
+const useTraining = values.half !== 'evaluation';
+const train = loadAuthors().filter((a) => isTrainingAuthor(a.author) === useTraining);
 const params = round(fit(train, Number(values.k)));
 for (const p of params.profiles) console.log(`  ${p.id} ${(p.weight * 100).toFixed(0)} %: ${p.label}`);
 writeFileSync(values.out!, `${JSON.stringify(params, null, 1)}\n`);

@@ -156,7 +156,7 @@ export function scoreHypotheses(model: PreparedModel, events: PreparedEvents, of
   const logLik: number[] = [];
   const routineShare: number[][] = [];
   for (const offsets of offsetsPerHypothesis) {
-    const key = Array.prototype.join.call(offsets, ',');
+    const key = runLengthKey(offsets);
     let m = memo.get(key);
     if (!m) {
       m = marginaliseRoutines(model, routineLogLikelihoodsWithOffsets(model, events, offsets), tau);
@@ -166,6 +166,19 @@ export function scoreHypotheses(model: PreparedModel, events: PreparedEvents, of
     routineShare.push(m.routineShare);
   }
   return { logLik, routineShare, tau };
+}
+
+/** A short key identifying an offset sequence: offsets change rarely, so run-length encoding is tiny. */
+function runLengthKey(offsets: ArrayLike<number>): string {
+  let key = '';
+  let i = 0;
+  while (i < offsets.length) {
+    let j = i;
+    while (j < offsets.length && offsets[j] === offsets[i]) j++;
+    key += `${offsets[i]}x${j - i},`;
+    i = j;
+  }
+  return key;
 }
 
 /** The offset a hypothesis showed most often over the events (what a clock in that zone mostly read). */
