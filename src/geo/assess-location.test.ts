@@ -85,3 +85,12 @@ describe('assessLocation', () => {
     expect(a.assumptions.length).toBeGreaterThan(3);
   });
 });
+
+describe('assessLocation bounds', () => {
+  it('samples a huge activity list evenly instead of reading it all, and says so', async () => {
+    const many = Array.from({ length: 50_000 }, (_, i) => Date.UTC(2024, 0, 1) / 1000 + i * 600);
+    const a = await assessLocation([{ id: 'bulk', kind: 'activity', times: [...many, Number.NaN] }]);
+    expect(a.activity[0]!.eventCount).toBe(20_000);
+    expect(a.evidence[0]!.summary).toContain('evenly sampled from 50000');
+  });
+});

@@ -23,6 +23,19 @@ export interface AssessOptions {
   credibleLevel?: number;
 }
 
+// Bounds on what one assessment reads, so a caller passing untrusted bulk data cannot stall the node. Past a few
+// thousand active hours the tempered activity likelihood hardly changes, so an even subsample loses nothing.
+export const MAX_ACTIVITY_EVENTS = 20_000;
+export const MAX_TEXTS = 5_000;
+export const MAX_TEXT_LENGTH = 10_000;
+
+/** Every k-th element so that at most `max` remain, spread over the whole period. */
+function evenSubsample<T>(items: readonly T[], max: number): T[] {
+  if (items.length <= max) return [...items];
+  const step = items.length / max;
+  return Array.from({ length: max }, (_, i) => items[Math.floor(i * step)]!);
+}
+
 interface Scored {
   item: LocationEvidence;
   enabled: boolean;
@@ -61,7 +74,8 @@ function scoreItem(item: LocationEvidence, options: AssessOptions): Scored {
   const done = (r: MetadataResult): Scored => ({ item, enabled, usable: r.usable, summary: r.summary, likelihood: r.likelihood });
   switch (item.kind) {
     case 'activity': {
-      const times = item.times.filter((t) => Number.isFinite(t));
+      const valid = item.times.filter((t) => Number.isFinite(t)).sort((a, b) => a - b);
+      const times = evenSubsample(valid, MAX_ACTIVITY_EVENTS);
       if (times.length === 0) return { item, enabled, usable: false, summary: 'no valid times', likelihood: new Map([...countries().keys()].map((c) => [c, 1])) };
       const activity = activityCountryLikelihood(times, { prior: options.offsetPrior });
       const routine = [...activity.analysis.routines].sort((a, b) => b.probability - a.probability)[0]!;
@@ -72,12 +86,12 @@ function scoreItem(item: LocationEvidence, options: AssessOptions): Scored {
         activity,
         likelihood: activity.likelihood,
         summary:
-          `${times.length} times (${activity.analysis.effectiveCount} active hours) fit ${describeOffsets(activity.analysis)} best; ` +
+          `${times.length}${valid.length > times.length ? ` (evenly sampled from ${valid.length})` : ''} times (${activity.analysis.effectiveCount} active hours) fit ${describeOffsets(activity.analysis)} best; ` +
           `best clock rule ${activity.analysis.rules[0]!.label}; most likely routine: ${routine.label} (${Math.round(routine.probability * 100)} %)`,
       };
     }
     case 'language': {
-      const r = languageCountryLikelihood(item.texts);
+      const r = languageCountryLikelihood(evenSubsample(item.texts, MAX_TEXTS).map((t) => String(t).slice(0, MAX_TEXT_LENGTH)));
       return { item, enabled, usable: r.mainLanguage !== '', summary: summariseLanguage(r), likelihood: r.likelihood };
     }
     case 'gps':
