@@ -7,6 +7,7 @@ import { AuditPage } from './pages/audit-page.js';
 import { CaseFormPage } from './pages/case-form-page.js';
 import { CaseListPage } from './pages/case-list-page.js';
 import { CasePage } from './pages/case-page.js';
+import { INTEL_ROUTES } from './pages/intel/routes.js';
 import { LoginPage } from './pages/login-page.js';
 import { PreferencesPage } from './pages/preferences-page.js';
 import { SecurityPage } from './pages/security-page.js';
@@ -31,6 +32,7 @@ const ROUTES: Route[] = [
   { pattern: '/cases/new', roles: ['investigator'], render: () => <CaseFormPage /> },
   { pattern: '/cases/:id', roles: CASE_ROLES, render: (p) => <CasePage key={p.id} caseId={p.id!} /> },
   { pattern: '/cases/:id/edit', roles: CASE_ROLES, render: (p) => <CaseFormPage key={p.id} caseId={p.id!} /> },
+  ...INTEL_ROUTES,
   { pattern: '/admin/users', roles: ['admin'], render: () => <UsersPage /> },
   { pattern: '/admin/agencies', roles: ['admin'], render: () => <AgenciesPage /> },
   { pattern: '/audit', roles: AUDIT_ROLES, render: () => <AuditPage /> },

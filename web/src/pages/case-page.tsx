@@ -13,6 +13,7 @@ import { ArrowLeftIcon, PencilIcon, PlusIcon } from '../ui/icons.js';
 import { ErrorNotice } from '../ui/notice.js';
 import { Empty, Loading, PageHeader, Section } from '../ui/page.js';
 import { useApi } from '../ui/use-api.js';
+import { CaseIntelPanel } from './intel/also-seen-in.js';
 
 const AUDIT_PAGE = 20;
 
@@ -315,6 +316,7 @@ export function CasePage({ caseId }: { caseId: string }) {
         <Details c={c} />
         <Participants c={c} onChange={setData} />
       </div>
+      <CaseIntelPanel caseId={c.id} />
       {version ? <CaseAudit caseId={c.id} version={version} /> : null}
     </>
   );

@@ -1,0 +1,211 @@
+import { readFileSync } from 'node:fs';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectPageErrors, launchBrowser, newLaptopContext, screenshot } from './support/browser.js';
+import { startNode, type RunningNode } from './support/node-process.js';
+
+/*
+ * The intelligence screens end to end against a real node: records and their selector suggestions, a post import
+ * with its progress bar, the link chart (expand a node, filter, shortest path, save and reopen, PNG and GraphML),
+ * the timeline. The data is set up through the API, as another tool would; the analyst's work happens in the browser.
+ */
+
+const ANALYST = { username: 'ines.analyst', password: 'correct horse battery staple' };
+const ONION = 's5xdj3bxtyxemztk4v4dnhugbkfgjfkf6xbkwe5flp3t6bz2jepi3zid.onion';
+
+let node: RunningNode;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let pageErrors: string[];
+let caseA = '';
+let caseB = '';
+let identity = '';
+
+const visible = (locator: Locator, timeout = 15_000) => locator.first().waitFor({ state: 'visible', timeout });
+
+/** A signed-in API client (session cookie + CSRF token), for setting up data. */
+async function apiSession(base: string, username: string, password: string) {
+  const login = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  if (!login.ok) throw new Error(`login: ${login.status} ${await login.text()}`);
+  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${base}/api/v1${path}`, {
+      method,
+      headers: { cookie, 'x-csrf-token': csrf, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return (res.status === 204 ? undefined : await res.json()) as T;
+  };
+}
+
+/** Where a node is drawn on the page, read from the chart as a person reads it off the screen. */
+async function nodePosition(id: string): Promise<{ x: number; y: number }> {
+  return page.locator('[data-testid="graph-canvas"]').evaluate((el, nodeId) => {
+    const cy = (el as unknown as { cy: any }).cy;
+    const p = cy.getElementById(nodeId).renderedPosition();
+    const box = (el as unknown as { getBoundingClientRect(): { left: number; top: number } }).getBoundingClientRect();
+    return { x: box.left + p.x, y: box.top + p.y };
+  }, id);
+}
+
+async function visibleNodes(): Promise<string[]> {
+  return page.locator('[data-testid="graph-canvas"]').evaluate((el) => (el as unknown as { cy: any }).cy.nodes(':visible').map((n: any) => n.id()).sort());
+}
+
+describe('intelligence screens', () => {
+  beforeAll(async () => {
+    node = await startNode();
+    const token = new URL(node.setupUrl).hash.replace('#token=', '');
+    const setup = await fetch(`${node.url}/api/v1/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token, agency: { name: 'Polícia Judiciária', country: 'PT' }, admin: { username: ANALYST.username, displayName: 'Inês Analyst', password: ANALYST.password, roles: ['admin', 'investigator', 'analyst'] } }),
+    });
+    if (!setup.ok) throw new Error(`setup: ${setup.status} ${await setup.text()}`);
+    const call = await apiSession(node.url, ANALYST.username, ANALYST.password);
+    caseA = (await call<{ id: string }>('POST', '/cases', { reference: 'PT-2026-0042', title: 'Forum administrator' })).id;
+    caseB = (await call<{ id: string }>('POST', '/cases', { reference: 'PT-2026-0051', title: 'Mirror operator' })).id;
+    const record = (caseId: string, payload: Record<string, unknown>) => call<{ id: string }>('POST', `/cases/${caseId}/records`, { kind: 'note', handlingCode: 'TLP:AMBER', dataSubject: 'suspect', ...payload });
+    identity = (await record(caseA, { kind: 'online-identity', text: 'Administrator of the forum', subject: 'nightowl@forum.example' })).id;
+    await record(caseA, { kind: 'post', identityId: identity, text: `New mirror: http://${ONION}/ — donations to bc1qttv0zjh9um0cvv8k6x7q42q0ygq90zskjgtll9`, occurredAt: '2026-01-04T22:10:00Z' });
+    await record(caseA, { kind: 'post', identityId: identity, text: 'Contact me at owl.admin@example.org, or @helper_bot', occurredAt: '2026-01-06T23:40:00Z' });
+    await record(caseB, { kind: 'observation', text: `Mirror ${ONION} hosted by the same operator`, occurredAt: '2026-01-05T10:00:00Z' });
+
+    browser = await launchBrowser();
+    context = await newLaptopContext(browser, node.url);
+    context.setDefaultTimeout(15_000);
+    page = await context.newPage();
+    pageErrors = collectPageErrors(page);
+    await page.goto('/login');
+    await page.getByLabel('Username').fill(ANALYST.username);
+    await page.getByLabel('Password').fill(ANALYST.password);
+    await page.getByLabel('Password').press('Enter');
+    await visible(page.getByRole('heading', { name: 'Cases', level: 1 }));
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await node?.stop();
+  });
+
+  it('shows the case linked to another through a shared selector, and the records with their handling', async () => {
+    await page.goto(`/cases/${caseA}`);
+    const intel = page.getByRole('region', { name: 'Intelligence' });
+    await visible(intel.getByRole('link', { name: /PT-2026-0051/ }));
+    await intel.getByRole('link', { name: 'Records' }).click();
+    await visible(page.getByRole('heading', { name: 'Intelligence records' }));
+    await visible(page.getByText('Contact me at owl.admin@example.org'));
+    expect(await page.getByText('TLP:AMBER', { exact: true }).count()).toBeGreaterThan(1);
+    await screenshot(page, 'intel-01-records');
+  });
+
+  it('lets the analyst confirm a suggested selector', async () => {
+    await page.getByRole('navigation', { name: 'Intelligence of this case' }).getByRole('link', { name: 'Selectors' }).click();
+    await visible(page.getByText(ONION));
+    await page.getByRole('button', { name: `Confirm ${ONION}` }).click();
+    await page.getByRole('button', { name: `Confirm ${ONION}` }).waitFor({ state: 'detached' });
+    await visible(page.getByRole('button', { name: 'Confirm owl.admin@example.org' }));
+    await screenshot(page, 'intel-02-selectors');
+  });
+
+  it('imports posts from a CSV file with a progress bar and reports the malformed line', async () => {
+    await page.getByRole('navigation', { name: 'Intelligence of this case' }).getByRole('link', { name: 'Import' }).click();
+    const rows = ['author,time,text,thread', ...Array.from({ length: 300 }, (_, i) => `user_${i % 7},${1767650000 + i * 600},"post ${i}${i % 50 === 0 ? ` see ${ONION}` : ''}",t${i % 5}`), 'user_1,yesterday,broken,t1'];
+    await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'capture.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+    await page.getByLabel('Platform of the authors').fill('forum.example');
+    await page.getByRole('button', { name: 'Import posts' }).click();
+    await visible(page.getByText(/300 posts imported under 7 new online identities.*1 malformed line\(s\) — done\./), 30_000);
+    expect(await page.getByRole('progressbar', { name: 'Import of capture.csv' }).getAttribute('aria-valuenow')).toBe('100');
+    await page.getByText('Malformed lines', { exact: true }).click();
+    await visible(page.getByText(/line 302: time "yesterday"/));
+    await screenshot(page, 'intel-03-import');
+  });
+
+  it('draws the link chart, expands a node, filters it, and finds the shortest path between two entities', async () => {
+    await page.goto(`/cases/${caseA}/graph`);
+    await visible(page.getByText(/\d+ nodes, \d+ links/));
+    await page.waitForFunction(() => /([1-9]\d*) nodes/.test((globalThis as any).document.querySelector('[role="status"]')?.textContent ?? ''));
+    const before = await visibleNodes();
+    expect(before).toContain(`identity:${identity}`);
+    expect(before).not.toContain(`case:${caseB}`);
+
+    // Double-clicking the onion expands it into the other case that holds it.
+    const onion = await nodePosition(`sel:onion:${ONION}`);
+    await page.mouse.dblclick(onion.x, onion.y);
+    await page.waitForFunction((id) => ((globalThis as any).document.querySelector('[data-testid="graph-canvas"]') as any)?.cy.getElementById(id).nonempty(), `case:${caseB}`);
+    expect(await visibleNodes()).toContain(`case:${caseB}`);
+
+    // Filters: hide selectors; then a time window that excludes the second post's e-mail link.
+    await page.getByLabel('Selectors', { exact: true }).uncheck();
+    expect((await visibleNodes()).some((n) => n.startsWith('sel:'))).toBe(false);
+    await page.getByLabel('Selectors', { exact: true }).check();
+    await page.getByLabel('To', { exact: true }).fill('2026-01-05');
+    expect(await visibleNodes()).not.toContain('sel:email:owl.admin@example.org');
+    expect(await visibleNodes()).toContain(`sel:onion:${ONION}`);
+    await page.getByLabel('To', { exact: true }).fill('');
+
+    // Shortest path from the online identity to the other case.
+    const from = await nodePosition(`identity:${identity}`);
+    await page.mouse.click(from.x, from.y);
+    await page.getByRole('button', { name: 'Path from here' }).click();
+    const to = await nodePosition(`case:${caseB}`);
+    await page.mouse.click(to.x, to.y);
+    await page.getByRole('button', { name: 'Path to here' }).click();
+    await visible(page.getByText(/Shortest path: 2 link\(s\) — nightowl@forum\.example → s5xdj3.*\.onion → PT-2026-0051/));
+    await page.evaluate(() => (globalThis as any).scrollTo(0, 0));
+    await screenshot(page, 'intel-04-graph-path');
+  });
+
+  it('saves the chart, reopens it, and exports PNG and GraphML', async () => {
+    await page.getByRole('button', { name: 'Save chart' }).click();
+    await page.getByLabel('Chart name').fill('Admin and mirror');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+    await visible(page.getByRole('heading', { name: 'Link analysis — Admin and mirror' }));
+    const saved = await visibleNodes();
+    const positionsBefore = await Promise.all(saved.map(nodePosition));
+
+    await page.goto(`/cases/${caseA}/graph`);
+    await visible(page.getByRole('heading', { name: 'Link analysis', exact: true }));
+    await page.getByRole('button', { name: 'Open chart' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Open' }).click();
+    await visible(page.getByRole('heading', { name: 'Link analysis — Admin and mirror' }));
+    await page.waitForFunction((n) => ((globalThis as any).document.querySelector('[data-testid="graph-canvas"]') as any)?.cy.nodes().length === n, saved.length);
+    expect(await visibleNodes()).toEqual(saved);
+    // The layout comes back as saved (up to the zoom that fits it on screen): compare relative placement.
+    const positionsAfter = await Promise.all(saved.map(nodePosition));
+    const spread = (ps: { x: number; y: number }[]) => {
+      const [xs, ys] = [ps.map((p) => p.x), ps.map((p) => p.y)];
+      const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+      return ps.map((p) => [(p.x - x0) / (x1 - x0), (p.y - y0) / (y1 - y0)]);
+    };
+    const [a, b] = [spread(positionsBefore), spread(positionsAfter)];
+    for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]![0]! - b[i]![0]!) + Math.abs(a[i]![1]! - b[i]![1]!)).toBeLessThan(0.05);
+
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'PNG' }).click()]);
+    expect(png.suggestedFilename()).toBe('Admin and mirror.png');
+    expect(readFileSync((await png.path())!).subarray(1, 4).toString()).toBe('PNG');
+    const [graphml] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'GraphML' }).click()]);
+    const xml = readFileSync((await graphml.path())!, 'utf8');
+    expect(xml).toContain('<graphml');
+    expect(xml.match(/<node /g)?.length).toBe(saved.length);
+    expect(xml).toContain(`<node id="case:${caseB}">`);
+    await page.evaluate(() => (globalThis as any).scrollTo(0, 0));
+    await screenshot(page, 'intel-05-graph-reopened');
+  });
+
+  it("lays out the case's timeline by day", async () => {
+    await page.getByRole('navigation', { name: 'Intelligence of this case' }).getByRole('link', { name: 'Timeline' }).click();
+    await visible(page.getByRole('button', { name: /4 Jan 2026: 1 item/ }));
+    await screenshot(page, 'intel-06-timeline');
+    // One identity's activity: choose its handle.
+    await page.getByRole('button', { name: 'nightowl@forum.example' }).first().click();
+    await visible(page.getByText('Contact me at owl.admin@example.org'));
+    expect(await page.getByRole('list', { name: 'Items in time order' }).getByRole('listitem').filter({ hasText: 'user_' }).count()).toBe(0);
+    await screenshot(page, 'intel-07-timeline-identity');
+    expect(pageErrors).toEqual([]);
+  });
+});
