@@ -21,6 +21,8 @@ export interface IngestPoolOptions {
   timeoutMs?: number;
   /** V8 heap limit per worker, MiB. */
   maxHeapMb?: number;
+  /** Answers workers that ask whether bytes are already held (they then skip decoding them). */
+  isKnown?: (sha256: string) => Promise<boolean>;
 }
 
 interface Pending {
@@ -88,8 +90,16 @@ export class IngestPool {
     slot.worker = worker;
     slot.ready = false;
     slot.running = new Map();
-    worker.on('message', (m: { ready?: boolean; id?: number; ok?: boolean; result?: ProcessResult; error?: string }) => {
+    worker.on('message', (m: { ready?: boolean; id?: number; ok?: boolean; result?: ProcessResult; error?: string; ask?: number; sha256?: string }) => {
       if (slot.worker !== worker) return;
+      if (m.ask !== undefined) {
+        const ask = this.options.isKnown ?? (async () => false);
+        ask(m.sha256!).then(
+          (known) => worker.postMessage({ answer: m.ask, known }),
+          () => worker.postMessage({ answer: m.ask, known: false }),
+        );
+        return;
+      }
       if (m.ready) {
         slot.ready = true;
         this.pump();
@@ -115,7 +125,7 @@ export class IngestPool {
     if (this.closed) return Promise.resolve({ status: 'error', problem: problem('unreadable', 'the ingest pool is closed') });
     if (this.slots.length === 0) {
       this.inlineRunning++;
-      return processFile(task)
+      return processFile(task, this.options.isKnown ? { isKnown: this.options.isKnown } : {})
         .catch((e: unknown) => ({ status: 'error', problem: problem('unreadable', `processing failed: ${e instanceof Error ? e.message : String(e)}`) }) as ProcessResult)
         .finally(() => this.inlineRunning--);
     }

@@ -222,19 +222,16 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
   return out;
 }
 
-function primaryProblem(entry: CommitEntry): Problem | undefined {
-  if (entry.kind === 'error') return entry.problem;
-  if (entry.kind === 'file') return entry.result.problems[0] ?? entry.warnings[0];
-  return undefined;
-}
-
-function problemDetail(entry: CommitEntry): string | null {
-  if (entry.kind === 'error') return entry.problem.detail;
-  if (entry.kind === 'file') {
-    const all = [...entry.result.problems, ...entry.warnings];
-    return all.length ? all.map((p) => `${p.code}: ${p.detail}`).join('; ').slice(0, 1000) : null;
-  }
-  return null;
+/**
+ * The problem a ledger row records: a problem of the content (undecodable …) comes from the media item, so every copy
+ * of the same bytes carries it whether or not it was decoded again; else a problem of this file (its name).
+ */
+function ledgerProblem(entry: CommitEntry, media: { problem: string | null; problem_detail: string | null } | undefined): { code: string; detail: string } | undefined {
+  if (entry.kind === 'error') return { code: entry.problem.code, detail: entry.problem.detail };
+  if (entry.kind !== 'file') return undefined;
+  const details = [...(media?.problem ? [`${media.problem}: ${media.problem_detail ?? ''}`] : []), ...entry.warnings.map((w) => `${w.code}: ${w.detail}`)];
+  const code = media?.problem ?? entry.warnings[0]?.code;
+  return code ? { code, detail: details.join('; ').slice(0, 1000) } : undefined;
 }
 
 function mediaRow(id: string, ingestId: string, r: ProcessedFile, now: string) {
@@ -313,33 +310,37 @@ export async function commitBatch(db: Kysely<Database>, ctx: CommitContext, entr
 
     const files = entries.filter((e): e is Extract<CommitEntry, { kind: 'file' }> => e.kind === 'file');
     const shas = [...new Set(files.map((f) => f.result.sha256))];
-    const known = new Map<string, { id: string; seq: number }>();
+    type Known = { id: string; seq: number; problem: string | null; problem_detail: string | null };
+    const known = new Map<string, Known>();
     for (const part of chunks(shas, 300)) {
-      for (const r of await trx.selectFrom('media').select(['id', 'seq', 'sha256']).where('sha256', 'in', part).execute()) known.set(r.sha256, { id: r.id, seq: r.seq });
+      for (const r of await trx.selectFrom('media').select(['id', 'seq', 'sha256', 'problem', 'problem_detail']).where('sha256', 'in', part).execute()) known.set(r.sha256, r);
     }
     const outcome = new Map<CommitEntry, 'new' | 'duplicate'>();
     const fresh: ReturnType<typeof mediaRow>[] = [];
     const freshBySha = new Map<string, CommitEntry>();
     for (const f of files) {
       if (known.has(f.result.sha256) || freshBySha.has(f.result.sha256)) outcome.set(f, 'duplicate');
-      else {
+      else if (f.result.skipped) {
+        // The reader skipped decoding because the bytes were known; the item they belong to must be here by now.
+        throw new Error(`internal: ${f.name.path} was skipped as a duplicate but no media item holds its bytes`);
+      } else {
         const row = mediaRow(newId(), ingest.id, f.result, now);
         fresh.push(row);
         freshBySha.set(f.result.sha256, f);
         outcome.set(f, 'new');
       }
     }
-    const inserted: { id: string; seq: number; pdq: string | null; quality: number | null; sha256: string }[] = [];
+    const inserted: { id: string; seq: number; pdq: string | null; quality: number | null; sha256: string; problem: string | null; problem_detail: string | null }[] = [];
     for (const part of chunks(fresh, 50)) {
       // Another process may have added the same bytes a moment ago: its row stands and ours is a duplicate.
-      const rows = await trx.insertInto('media').values(part).onConflict((oc) => oc.column('sha256').doNothing()).returning(['id', 'seq', 'sha256', 'pdq', 'pdq_quality']).execute();
-      for (const r of rows) inserted.push({ id: r.id, seq: r.seq, sha256: r.sha256, pdq: r.pdq, quality: r.pdq_quality });
+      const rows = await trx.insertInto('media').values(part).onConflict((oc) => oc.column('sha256').doNothing()).returning(['id', 'seq', 'sha256', 'pdq', 'pdq_quality', 'problem', 'problem_detail']).execute();
+      for (const r of rows) inserted.push({ id: r.id, seq: r.seq, sha256: r.sha256, pdq: r.pdq, quality: r.pdq_quality, problem: r.problem, problem_detail: r.problem_detail });
     }
     const insertedShas = new Set(inserted.map((r) => r.sha256));
-    for (const r of inserted) known.set(r.sha256, { id: r.id, seq: r.seq });
+    for (const r of inserted) known.set(r.sha256, r);
     const lost = fresh.filter((r) => !insertedShas.has(r.sha256));
     if (lost.length) {
-      for (const r of await trx.selectFrom('media').select(['id', 'seq', 'sha256']).where('sha256', 'in', lost.map((l) => l.sha256)).execute()) known.set(r.sha256, { id: r.id, seq: r.seq });
+      for (const r of await trx.selectFrom('media').select(['id', 'seq', 'sha256', 'problem', 'problem_detail']).where('sha256', 'in', lost.map((l) => l.sha256)).execute()) known.set(r.sha256, r);
       for (const l of lost) outcome.set(freshBySha.get(l.sha256)!, 'duplicate');
     }
 
@@ -369,7 +370,7 @@ export async function commitBatch(db: Kysely<Database>, ctx: CommitContext, entr
     for (const part of chunks(occurrences)) await trx.insertInto('media_occurrences').values(part).onConflict((oc) => oc.column('id').doNothing()).execute();
 
     const ledger = entries.map((e) => {
-      const p = primaryProblem(e);
+      const p = ledgerProblem(e, e.kind === 'file' ? known.get(e.result.sha256) : undefined);
       return {
         ingest_id: ingest.id,
         item_key: e.name.key,
@@ -378,7 +379,7 @@ export async function commitBatch(db: Kysely<Database>, ctx: CommitContext, entr
         media_id: e.kind === 'file' ? known.get(e.result.sha256)!.id : null,
         size: e.kind === 'file' ? e.result.size : e.kind === 'error' ? (e.size ?? null) : null,
         problem: p?.code ?? null,
-        problem_detail: problemDetail(e),
+        problem_detail: p?.detail ?? null,
         recorded_at: now,
       };
     });
@@ -407,7 +408,7 @@ export async function commitBatch(db: Kysely<Database>, ctx: CommitContext, entr
 
     const staged: string[] = [];
     for (const f of files) {
-      staged.push(f.result.staged);
+      if (f.result.staged) staged.push(f.result.staged);
       if (f.result.thumbStaged) staged.push(f.result.thumbStaged);
     }
     return { staged, newMedia: inserted.length };

@@ -75,8 +75,10 @@ export interface ProcessedFile {
   mime: string;
   kind: MediaKind;
   times: FileTimes;
-  /** The staged (encrypted) original, promoted once its row is committed. */
+  /** The staged (encrypted) original, promoted once its row is committed ('' when skipped). */
   staged: string;
+  /** The bytes were already in the node: nothing was decoded or staged (the media item exists). */
+  skipped?: boolean;
   thumbStaged?: string;
   width?: number;
   height?: number;
@@ -126,7 +128,12 @@ function asPath(p: string | Uint8Array): string | Buffer {
   return typeof p === 'string' ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength);
 }
 
-export async function processFile(task: ProcessTask): Promise<ProcessResult> {
+export interface ProcessHooks {
+  /** Whether the node already holds these bytes (decoding them again would only repeat known work). */
+  isKnown?: (sha256: string) => Promise<boolean>;
+}
+
+export async function processFile(task: ProcessTask, hooks: ProcessHooks = {}): Promise<ProcessResult> {
   const timings: StageTimings = { read: 0, digest: 0, store: 0, decode: 0, pdq: 0, thumbnail: 0, metadata: 0 };
   const { options } = task;
   const source: FileSource = task.source.kind === 'path' ? { kind: 'path', path: asPath(task.source.path) } : task.source;
@@ -199,11 +206,15 @@ export async function processFile(task: ProcessTask): Promise<ProcessResult> {
     await fh?.close().catch(() => {});
   }
   const digests = acc.digest();
+  const sniffed = sniffType(head ?? Buffer.alloc(0));
+  if (hooks.isKnown && (await hooks.isKnown(digests.sha256))) {
+    await writer.abort();
+    return { status: 'ok', size: digests.size, md5: digests.md5, sha1: digests.sha1, sha256: digests.sha256, type: sniffed.type, mime: sniffed.mime, kind: sniffed.kind, times, staged: '', skipped: true, problems: [], timings };
+  }
   let t = performance.now();
   const staged = await writer.finish('media', digests.sha256);
   timings.store += performance.now() - t;
 
-  const sniffed = sniffType(head ?? Buffer.alloc(0));
   const result: ProcessedFile = {
     status: 'ok',
     size: digests.size,
