@@ -26,7 +26,8 @@ export interface SyntheticOptions {
 export const DAY_JOB_HOURS = [0.3, 0.1, 0.05, 0.05, 0.05, 0.1, 0.3, 1, 2, 4, 5, 5, 3, 4, 5, 5, 4, 3, 2.5, 3, 3.5, 3, 2, 0.8];
 export const NIGHT_OWL_HOURS = [3, 2.5, 2, 1.2, 0.6, 0.2, 0.1, 0.1, 0.1, 0.2, 0.4, 0.8, 1, 1.2, 1.5, 1.5, 1.8, 2, 2.5, 3, 3.5, 4, 4, 3.5];
 
-function rng(seed: number): () => number {
+/** A small deterministic generator (mulberry32): reproducible synthetic data, not for anything secret. */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -44,7 +45,7 @@ export function localToUtc(zone: string, wallClockAsUtcSeconds: number): number 
 }
 
 export function syntheticTimes(options: SyntheticOptions): number[] {
-  const random = rng(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const hours = options.hours ?? DAY_JOB_HOURS;
   const total = hours.reduce((a, b) => a + b, 0);
   const perDay = options.perDay ?? 3;
