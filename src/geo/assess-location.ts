@@ -175,8 +175,9 @@ export async function assessLocation(evidence: readonly LocationEvidence[], opti
   const top = ranked[0]!.code;
 
   const contributions: EvidenceContribution[] = scored.map((s) => {
+    // Many countries share a clock or a language: among equals, the populous ones are the informative names.
     const favours = [...s.likelihood]
-      .sort((a, b) => b[1] - a[1])
+      .sort((a, b) => b[1] - a[1] || (countries().get(b[0])?.population ?? 0) - (countries().get(a[0])?.population ?? 0))
       .slice(0, 5)
       .map(([code, l]) => ({ code, name: countryName(code), relativeLikelihood: l }));
     const counts = s.enabled && s.usable;

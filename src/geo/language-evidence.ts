@@ -55,7 +55,9 @@ export function languageCountryLikelihood(texts: readonly string[]): LanguageRes
   for (const text of usable) {
     const { language } = detectLanguage(text);
     languages[language] = (languages[language] ?? 0) + 1;
-    byLanguage.set(language, [...(byLanguage.get(language) ?? []), text]);
+    const list = byLanguage.get(language) ?? [];
+    list.push(text);
+    byLanguage.set(language, list);
   }
   const mainLanguage = Object.entries(languages)
     .filter(([l]) => l !== '')
