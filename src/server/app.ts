@@ -18,6 +18,8 @@ import { hubAdminRoutes } from './routes/hub-admin.js';
 import { hubRoutes } from './routes/hub.js';
 import { graphRoutes } from './routes/graph.js';
 import { healthRoutes } from './routes/health.js';
+import { hitRoutes } from './routes/hits.js';
+import { hubMatchingAdminRoutes, hubMatchingRoutes } from './routes/hub-matching.js';
 import { interopRoutes } from './routes/interop.js';
 import { meRoutes } from './routes/me.js';
 import { messageRoutes } from './routes/messages.js';
@@ -112,6 +114,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(messageRoutes, { services });
       await api.register(networkRoutes, { services });
       if (config.role === 'hub') await api.register(hubAdminRoutes, { services });
+      await api.register(hitRoutes, { services });
+      if (config.role === 'hub') await api.register(hubMatchingAdminRoutes, { services });
       await api.register(recordRoutes, { services });
       await api.register(postImportRoutes, { services });
       await api.register(selectorRoutes, { services });
@@ -125,6 +129,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   // The node-to-hub protocol: authenticated by node signatures, not by user sessions, so outside /api/v1.
   if (config.role === 'hub') await app.register(hubRoutes, { services, prefix: '/hub/v1' });
+  if (config.role === 'hub') await app.register(hubMatchingRoutes, { services, prefix: '/hub/v1/match' });
   await registerWebApp(app, options.webDir);
   return app;
 }

@@ -10,6 +10,7 @@ import { createAuthService } from '../identity/auth-service.js';
 import { createSetupService } from '../identity/setup-service.js';
 import { createUserService } from '../identity/user-service.js';
 import { createMediaServices } from '../ingest/media-services.js';
+import { createMatching } from '../matching/matching.js';
 import { createSelectorService } from '../intel/correlation/selector-service.js';
 import { createChartService } from '../intel/graph/chart-service.js';
 import { createGraphService } from '../intel/graph/graph-service.js';
@@ -47,6 +48,7 @@ export function createServices(deps: { db: Kysely<Database>; dialect: Dialect; c
     setup: createSetupService({ db, audit, agencies, users }),
     cases: createCaseService({ db, audit, access: caseAccess }),
     exchange,
+    matching: createMatching({ db, audit, caseAccess, exchange, masterKey, config }),
     records: createRecordService({ db, audit, access: caseAccess }),
     selectors: createSelectorService({ db, audit, access: caseAccess }),
     postImports: createPostImportService({ db, audit, access: caseAccess, jobs }),

@@ -40,6 +40,7 @@ export async function startNode(config: Config, log: Logger = createLogger(confi
   const app = await buildApp({ services, logger: undefined, loggerInstance: log });
   // Close order: stop taking jobs (running ones return to the queue), then the database.
   app.addHook('onClose', async () => {
+    await services.matching.stop();
     await services.exchange.stop();
     await services.jobs.stop();
     await store.close();
@@ -49,6 +50,7 @@ export async function startNode(config: Config, log: Logger = createLogger(confi
   // The near-duplicate indexes live in memory: rebuilt from the database now, not on the first ingest.
   void Promise.all([services.mediaIndex.refresh(), services.knownIndex.refresh()]).catch((err: unknown) => log.warn({ err }, 'near-duplicate index not loaded'));
   await services.exchange.start(log);
+  await services.matching.start(log);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
