@@ -21,7 +21,8 @@ function filesContaining(dir: string, marker: string): string[] {
 describe('what the hub holds', () => {
   let net: TestNetwork;
   beforeAll(async () => {
-    net = await startNetwork();
+    // Every node on SQLite: what is searched here is the data directory, database files included.
+    net = await startNetwork({ sqliteOnly: true });
   }, 60_000);
   afterAll(async () => net?.close());
 

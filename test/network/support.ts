@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import pg from 'pg';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config/config.js';
 import { systemActor, type UserActor } from '../../src/identity/actor.js';
@@ -21,12 +22,15 @@ export interface TestNode {
   logs: string[];
   get services(): RunningNode['services'];
   stop(): Promise<void>;
+  /** Stops and removes its data (and its PostgreSQL database). */
+  dispose(): Promise<void>;
   /** Starts again on the same data directory (and the same port, so the hub keeps its address). */
   restart(): Promise<void>;
 }
 
-async function launch(node: { name: string; dataDir: string; port: number; role: 'hub' | 'agency'; logs: string[] }): Promise<RunningNode> {
-  const config = loadConfig({ TESSERA_DATA_DIR: node.dataDir, TESSERA_LOG_LEVEL: 'debug' }, { role: node.role, port: node.port, host: '127.0.0.1' });
+async function launch(node: { name: string; dataDir: string; port: number; role: 'hub' | 'agency'; logs: string[]; databaseUrl?: string }): Promise<RunningNode> {
+  const env = { TESSERA_DATA_DIR: node.dataDir, TESSERA_LOG_LEVEL: 'debug', ...(node.databaseUrl ? { DATABASE_URL: node.databaseUrl } : {}) };
+  const config = loadConfig(env, { role: node.role, port: node.port, host: '127.0.0.1' });
   const sink = new Writable({
     write(chunk, _enc, cb) {
       node.logs.push(String(chunk));
@@ -44,10 +48,36 @@ async function launch(node: { name: string; dataDir: string; port: number; role:
   }
 }
 
-export async function startTestNode(name: string, role: 'hub' | 'agency' = 'agency'): Promise<TestNode> {
+let databases = 0;
+
+/** A fresh PostgreSQL database when TESSERA_TEST_DATABASE_URL is set (see test/support/stores.ts). */
+async function postgresDatabase(): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
+  const adminUrl = process.env.TESSERA_TEST_DATABASE_URL;
+  if (!adminUrl) return undefined;
+  const name = `tessera_net_${process.pid}_${Date.now().toString(36)}_${databases++}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
+/** `postgres`: use PostgreSQL for this node when a test server is configured (else SQLite, as always). */
+export async function startTestNode(name: string, role: 'hub' | 'agency' = 'agency', options: { postgres?: boolean } = {}): Promise<TestNode> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `tessera-net-${name}-`));
   const logs: string[] = [];
-  const state = { name, dataDir, port: 0, role, logs };
+  const database = options.postgres ? await postgresDatabase() : undefined;
+  const state = { name, dataDir, port: 0, role, logs, ...(database ? { databaseUrl: database.url } : {}) };
   let running: RunningNode | null = await launch(state);
   const address = running.app.server.address();
   state.port = typeof address === 'object' && address ? address.port : 0;
@@ -67,6 +97,12 @@ export async function startTestNode(name: string, role: 'hub' | 'agency' = 'agen
     async stop() {
       await running?.close();
       running = null;
+    },
+    async dispose() {
+      await running?.close();
+      running = null;
+      await database?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
     async restart() {
       await running?.close();
@@ -115,8 +151,13 @@ export interface TestNetwork {
   close(): Promise<void>;
 }
 
-export async function startNetwork(): Promise<TestNetwork> {
-  const [hub, a, b] = await Promise.all([startTestNode('hub', 'hub'), startTestNode('a'), startTestNode('b')]);
+/**
+ * With a PostgreSQL test server, the hub and node B run on it (node A stays on SQLite): both dialects in one network.
+ * `sqliteOnly` keeps every node's data in its data directory (for tests that search those files).
+ */
+export async function startNetwork(options: { sqliteOnly?: boolean } = {}): Promise<TestNetwork> {
+  const postgres = !options.sqliteOnly;
+  const [hub, a, b] = await Promise.all([startTestNode('hub', 'hub', { postgres }), startTestNode('a'), startTestNode('b', 'agency', { postgres })]);
   const create = async (node: TestNode, name: string, country: string) => (await node.services.agencies.create(system(), { name, country, hosted: true })).id;
   const pt = await create(a, 'Polícia Judiciária (test)', 'PT');
   const es = await create(b, 'Policía Nacional (test)', 'ES');
@@ -143,8 +184,7 @@ export async function startNetwork(): Promise<TestNetwork> {
       }
     },
     async close() {
-      await Promise.all([a, b, hub].map((n) => n.stop().catch(() => undefined)));
-      for (const n of [a, b, hub]) rmSync(n.dataDir, { recursive: true, force: true });
+      await Promise.all([a, b, hub].map((n) => n.dispose().catch(() => undefined)));
     },
   };
   await network.join(a, pt);

@@ -50,7 +50,13 @@ export const hubRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asyn
   // Parts stream straight to disk; the handler enforces their size.
   app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
 
-  app.addHook('preClose', async () => hub.releaseWaiters());
+  // Shutting down: long polls answer at once; then sockets that nodes keep open (keep-alive, or connected and never
+  // used) must not hold the close for minutes. In-flight requests get a short grace first.
+  app.addHook('preClose', async () => {
+    hub.releaseWaiters();
+    app.server.closeIdleConnections();
+    setTimeout(() => app.server.closeAllConnections(), 2_000).unref();
+  });
 
   function signed(allow: MemberStatus[] = ['active'], streamed = false) {
     return async (request: FastifyRequest) => {
