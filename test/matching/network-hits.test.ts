@@ -173,6 +173,26 @@ describe('hit/no-hit across three nodes (hub, A with PT, B with ES and FR)', () 
     expect(events[0]!.recipients).toHaveLength(1);
   });
 
+  it('rotation: the founder’s new key reaches every member, everything is re-tokenised, hits stay, new ones follow', async () => {
+    const hitsBefore = (await hitsOf(net.pt)).map((h) => h.id).sort();
+    const status = await net.a.services.matching.sharing.createKey(userCtx(net.pt, ['admin'], 'pt-admin'));
+    expect(status).toMatchObject({ epoch: 2, key: { epoch: 2, origin: 'created' } });
+    for (const agencyId of [net.es, net.fr]) await eventually(async () => (await net.b.services.matching.keys.current(agencyId))?.epoch === 2, `epoch 2 at ${agencyId}`);
+    const key = (await net.a.services.matching.keys.current(net.pt))!;
+    raw.push(Buffer.from(exportNetworkKey(key), 'base64url'), Buffer.from(exportNetworkKey(key), 'utf8'));
+    await net.syncAll();
+    const epochs = await net.hub.services.db.selectFrom('hub_match_items').select('epoch').distinct().execute();
+    expect(epochs).toEqual([{ epoch: 2 }]);
+    expect((await hitsOf(net.pt)).map((h) => h.id).sort()).toEqual(hitsBefore);
+
+    // Retroactive: FR records today a wallet ES recorded before the rotation.
+    await addSelector(net.b, net.es, cases.es!, 'eth', '0x52908400098527886E0F7030069857D2E4169EE7', 'TLP:GREEN');
+    await net.b.services.matching.sync.sync(net.es);
+    await addSelector(net.b, net.fr, cases.fr!, 'eth', '0x52908400098527886e0f7030069857d2e4169ee7', 'TLP:GREEN');
+    await net.syncAll([net.fr, net.es]);
+    expect((await hitsOf(net.fr)).find((h) => h.mine.label === 'Ethereum address')).toMatchObject({ basis: 'exact', other: { agency: { id: net.es } } });
+  });
+
   it('the hub’s database, files and logs hold no selector, digest, PDQ hash or key', async () => {
     expect(raw.length).toBeGreaterThan(10);
     expect(filesContaining(net.hub.dataDir, raw)).toEqual([]);
