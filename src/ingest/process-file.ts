@@ -42,7 +42,7 @@ export const DEFAULT_PROCESS_OPTIONS: ProcessOptions = {
   videoTimeoutMs: 120_000,
   fps: 1,
   maxVideoFrames: 3600,
-  thumbnailSide: 320,
+  thumbnailSide: 256,
 };
 
 export interface ProcessTask {

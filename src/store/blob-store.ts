@@ -68,9 +68,16 @@ export class StagedBlobWriter {
   ) {}
 
   static async create(stagingDir: string, grant: BlobKeyGrant): Promise<StagedBlobWriter> {
-    await mkdir(stagingDir, { recursive: true, mode: 0o700 });
     const partPath = path.join(stagingDir, `${randomBytes(8).toString('hex')}.part`);
-    const handle = await open(partPath, 'wx', 0o600);
+    let handle: FileHandle;
+    try {
+      handle = await open(partPath, 'wx', 0o600);
+    } catch (e) {
+      // The folder is made on first use (and removed by a sweep once empty), not checked before every blob.
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      await mkdir(stagingDir, { recursive: true, mode: 0o700 });
+      handle = await open(partPath, 'wx', 0o600);
+    }
     const sealer = createBlobSealer(grant);
     const writer = new StagedBlobWriter(stagingDir, partPath, handle, sealer);
     await writer.writeOut([sealer.header]);
@@ -83,7 +90,8 @@ export class StagedBlobWriter {
   }
 
   private async writeOut(buffers: Buffer[]): Promise<void> {
-    for (const b of buffers) if (b.length) await this.handle.write(b);
+    if (buffers.length === 1) await this.handle.write(buffers[0]!);
+    else if (buffers.length > 1) await this.handle.writev(buffers);
   }
 
   async write(chunk: Uint8Array): Promise<void> {

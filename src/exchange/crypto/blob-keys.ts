@@ -66,43 +66,55 @@ export function createBlobSealer(grant: BlobKeyGrant): BlobSealer {
   const header = Buffer.from(grant.header.buffer, grant.header.byteOffset, grant.header.byteLength);
   const segmentBytes = header.readUInt32BE(6);
   const key = Buffer.from(grant.material.buffer, grant.material.byteOffset, grant.material.byteLength);
-  let pending = Buffer.allocUnsafe(segmentBytes);
-  let filled = 0;
+  // Chunks are held by reference until a segment's worth (and one byte more) has arrived: nothing is copied, and a
+  // small blob costs no segment-sized buffer.
+  let held: Uint8Array[] = [];
+  let heldBytes = 0;
   let index = 0;
   let done = false;
 
-  const seal = (plain: Buffer, final: boolean): Buffer => {
+  /** Encrypts the first `n` held bytes as one segment (body pieces, then its tag). */
+  const seal = (n: number, final: boolean): Buffer[] => {
     const cipher = createCipheriv('aes-256-gcm', key, nonce(index++, final));
     cipher.setAAD(header);
-    const body = cipher.update(plain);
+    const out: Buffer[] = [];
+    let left = n;
+    while (left > 0) {
+      const c = held[0]!;
+      if (c.length <= left) {
+        out.push(cipher.update(c));
+        held.shift();
+        left -= c.length;
+      } else {
+        out.push(cipher.update(c.subarray(0, left)));
+        held[0] = c.subarray(left);
+        left = 0;
+      }
+    }
+    heldBytes -= n;
     cipher.final();
-    return Buffer.concat([body, cipher.getAuthTag()]);
+    out.push(cipher.getAuthTag());
+    return out;
   };
 
   return {
     header,
     push(chunk) {
       if (done) throw new Error('blob sealer already finished');
+      if (chunk.length === 0) return [];
+      held.push(chunk);
+      heldBytes += chunk.length;
       const out: Buffer[] = [];
-      let at = 0;
-      while (at < chunk.length) {
-        // A full segment is sealed only once more data arrives: the last segment must carry the final flag.
-        if (filled === segmentBytes) {
-          out.push(seal(pending, false));
-          pending = Buffer.allocUnsafe(segmentBytes);
-          filled = 0;
-        }
-        const take = Math.min(chunk.length - at, segmentBytes - filled);
-        pending.set(chunk.subarray(at, at + take), filled);
-        filled += take;
-        at += take;
-      }
+      // A full segment is sealed only once more data follows it: the last segment must carry the final flag.
+      while (heldBytes > segmentBytes) out.push(...seal(segmentBytes, false));
       return out;
     },
     final() {
       if (done) throw new Error('blob sealer already finished');
       done = true;
-      return [seal(pending.subarray(0, filled), true)];
+      const out = seal(heldBytes, true);
+      held = [];
+      return out;
     },
   };
 }
