@@ -1,5 +1,6 @@
-import { HammingIndex, type Hash256Words, type IndexHit } from '../../media/index.js';
+import type { Hash256Words, IndexHit } from '../../media/index.js';
 import { ExactTokenSet } from './exact-token-set.js';
+import { WideHammingIndex } from './wide-hamming-index.js';
 
 export const TOKEN_BYTES = 32;
 export const PDQ_BYTES = 32;
@@ -80,7 +81,7 @@ export class HubIndex {
 
   constructor(options: { expectedTokens?: number; near?: NearIndex } = {}) {
     this.exact = new ExactTokenSet(options.expectedTokens ?? 0);
-    this.near = options.near ?? new HammingIndex();
+    this.near = options.near ?? new WideHammingIndex();
   }
 
   agencyNumber(agencyId: string): number {
