@@ -63,6 +63,8 @@ export interface Database {
   hub_match_tokens: HubMatchTokensTable;
   hub_match_hits: HubMatchHitsTable;
   hub_match_changes: HubMatchChangesTable;
+  location_assessments: LocationAssessmentsTable;
+  location_assessment_versions: LocationAssessmentVersionsTable;
 }
 
 export interface SettingsTable {
@@ -814,4 +816,46 @@ export interface HubMatchChangesTable {
   /** upsert | remove */
   op: string;
   at: string;
+}
+
+// Location assessments (migration 0005, issue 8).
+
+export interface LocationAssessmentsTable {
+  id: string;
+  case_id: string;
+  owner_agency_id: string;
+  audience: string;
+  subject_type: string;
+  identity_id: string | null;
+  subject_label: string;
+  title: string;
+  country_prior: string;
+  /** JSON array of the items an analyst entered (clues, positions, offsets, serials, times, texts). */
+  analyst_items: string;
+  /** JSON array of the ids of items switched off. */
+  disabled_items: string;
+  current_version: number;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  updated_by: string;
+  deleted_at: string | null;
+  deleted_by: string | null;
+  deletion_reason: string | null;
+}
+
+export interface LocationAssessmentVersionsTable {
+  assessment_id: string;
+  version: number;
+  reason: string;
+  source_state: string;
+  /** JSON: the evidence items as they were (with their toggles and where each came from). */
+  evidence: string;
+  /** JSON: the engine's result (LocationAssessment of src/geo). */
+  result: string;
+  top_country: string;
+  top_probability: number;
+  credible_set: string;
+  created_by: string;
+  created_at: string;
 }

@@ -3,6 +3,7 @@ import * as m0001 from './0001-foundation.js';
 import * as m0002 from './0002-exchange.js';
 import * as m0003 from './0003-media.js';
 import * as m0004 from './0004-intel.js';
+import * as m0005 from './0005-location.js';
 import * as m0006 from './0006-matching.js';
 
 /**
@@ -14,5 +15,6 @@ export const migrations: Record<string, Migration> = {
   '0002-exchange': m0002,
   '0003-media': m0003,
   '0004-intel': m0004,
+  '0005-location': m0005,
   '0006-matching': m0006,
 };
