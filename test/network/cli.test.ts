@@ -41,7 +41,7 @@ describe('tessera network (CLI) against a running hub', () => {
   beforeAll(async () => {
     hub = await startTestNode('cli-hub', 'hub');
     agencyId = (await inProcess(['agency', 'create', '--name', 'Guardia Civil (test)', '--country', 'ES'], { env: nodeEnv })).stdout.trim();
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await hub?.stop();
     rmSync(nodeDir, { recursive: true, force: true });

@@ -5,7 +5,7 @@ describe('exchange through a hub between two nodes', () => {
   let net: TestNetwork;
   beforeAll(async () => {
     net = await startNetwork();
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => net?.close());
 
   it('lists every member, active, in each node’s verified directory', async () => {

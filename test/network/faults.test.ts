@@ -13,7 +13,7 @@ describe('faults', () => {
   let net: TestNetwork;
   beforeAll(async () => {
     net = await startNetwork();
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => net?.close());
 
   it('a recipient node that was offline receives everything when it returns, in order, exactly once', async () => {

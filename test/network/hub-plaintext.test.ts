@@ -23,7 +23,7 @@ describe('what the hub holds', () => {
   beforeAll(async () => {
     // Every node on SQLite: what is searched here is the data directory, database files included.
     net = await startNetwork({ sqliteOnly: true });
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => net?.close());
 
   it('never has a plaintext subject, body or attachment in its database, files or logs', async () => {

@@ -18,7 +18,7 @@ describe('a 100 MB attachment', () => {
   let net: TestNetwork;
   beforeAll(async () => {
     net = await startNetwork();
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => net?.close());
 
   it('travels end to end in chunks and arrives intact, without the process holding it whole several times', async () => {

@@ -14,7 +14,7 @@ describe('the messages API of a node', () => {
     ptAdmin = await apiUser(net.a, net.pt, ['admin'], 'pt-admin');
     esInv = await apiUser(net.b, net.es, ['investigator'], 'es-inv');
     frInv = await apiUser(net.b, net.fr, ['analyst'], 'fr-ana');
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => net?.close());
 
   it('offers the directory for composing, and refuses message content to admins', async () => {

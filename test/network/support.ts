@@ -121,7 +121,7 @@ export function userCtx(agencyId: string, roles: Role[] = ['investigator'], user
   return { actor: { kind: 'user', userId: `00000000-0000-7000-8000-${agencyId.slice(-12)}`, username, agencyId, roles, via: 'session' }, requestId: 'test' };
 }
 
-export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 15_000): Promise<T> {
+export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

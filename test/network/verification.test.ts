@@ -19,7 +19,7 @@ describe('verification of what arrives', () => {
   let net: TestNetwork;
   beforeAll(async () => {
     net = await startNetwork();
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => net?.close());
 
   function content(from: string, to: string[], over: Partial<MessageContent> = {}): MessageContent {

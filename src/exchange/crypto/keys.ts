@@ -100,7 +100,17 @@ export async function openPrivateKey<U extends KeyUse>(masterKey: MasterKey, own
   return handle(kid, use, key as CryptoKey);
 }
 
+// Imported public keys, by curve and x: importing costs more than a verification on the hub's hot path.
+const publicKeyCache = new Map<string, CryptoKey>();
+
 /** Imports a public key for verification or encryption (sibling modules only). */
 export async function importPublicKey(jwk: PublicJwk): Promise<CryptoKey> {
-  return (await importJWK({ ...jwk }, keyUseOf(jwk) === 'sig' ? 'Ed25519' : 'ECDH-ES+A256KW')) as CryptoKey;
+  const cacheKey = `${jwk.crv}:${jwk.x}`;
+  let key = publicKeyCache.get(cacheKey);
+  if (!key) {
+    key = (await importJWK({ ...jwk }, keyUseOf(jwk) === 'sig' ? 'Ed25519' : 'ECDH-ES+A256KW')) as CryptoKey;
+    if (publicKeyCache.size > 10_000) publicKeyCache.clear();
+    publicKeyCache.set(cacheKey, key);
+  }
+  return key;
 }

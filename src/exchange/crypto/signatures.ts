@@ -1,5 +1,5 @@
 import './base64.js';
-import { CompactSign, compactVerify, decodeProtectedHeader, type CryptoKey } from 'jose';
+import { CompactSign, compactVerify, decodeProtectedHeader } from 'jose';
 import { cryptoKeyOf, importPublicKey, type PrivateKey, type PublicJwk } from './keys.js';
 
 /**
@@ -42,20 +42,6 @@ export function jwsKeyId(jws: string): string {
   }
 }
 
-// Imported public keys by thumbprint: verification is the hub's hottest path.
-const publicKeyCache = new Map<string, CryptoKey>();
-
-async function publicKey(kid: string, jwk: PublicJwk): Promise<CryptoKey> {
-  const cacheKey = `${kid}:${jwk.x}`;
-  let key = publicKeyCache.get(cacheKey);
-  if (!key) {
-    key = await importPublicKey(jwk);
-    if (publicKeyCache.size > 10_000) publicKeyCache.clear();
-    publicKeyCache.set(cacheKey, key);
-  }
-  return key;
-}
-
 export interface VerifiedJws<T> {
   kid: string;
   payload: T;
@@ -76,7 +62,7 @@ export async function verifyJws<T = unknown>(
   if (!jwk || jwk.crv !== 'Ed25519') throw new SignatureError(`the signing key ${kid} is not known for this signer`);
   let result;
   try {
-    result = await compactVerify(jws, await publicKey(kid, jwk), { algorithms: [SIGNATURE_ALG] });
+    result = await compactVerify(jws, await importPublicKey(jwk), { algorithms: [SIGNATURE_ALG] });
   } catch {
     throw new SignatureError('the signature does not verify');
   }

@@ -55,6 +55,7 @@ export function createNodeMembership(deps: { db: Kysely<Database>; audit: AuditL
   const { db, audit, keys } = deps;
   const clients = new Map<string, HubClient>();
   const refreshing = new Map<string, Promise<number>>();
+  const contactWritten = new Map<string, number>();
 
   async function membership(agencyId: string): Promise<ExchangeMembershipsTable | undefined> {
     return db.selectFrom('exchange_memberships').selectAll().where('agency_id', '=', agencyId).executeTakeFirst();
@@ -107,6 +108,7 @@ export function createNodeMembership(deps: { db: Kysely<Database>; audit: AuditL
         .where('directory_version', '<=', doc.version)
         .execute();
     });
+    entryCache.clear();
   }
 
   async function refreshDirectory(agencyId: string): Promise<number> {
@@ -128,9 +130,17 @@ export function createNodeMembership(deps: { db: Kysely<Database>; audit: AuditL
     }
   }
 
+  // Directory entries as read from the database, for a minute at most (another process of the node may refresh).
+  const entryCache = new Map<string, { at: number; entry: { status: MemberStatus; keys: DirectoryKey[] } | undefined }>();
+  const ENTRY_TTL_MS = 60_000;
+
   async function directoryKeys(agencyId: string): Promise<{ status: MemberStatus; keys: DirectoryKey[] } | undefined> {
+    const cached = entryCache.get(agencyId);
+    if (cached && Date.now() - cached.at < ENTRY_TTL_MS) return cached.entry;
     const row = await db.selectFrom('exchange_directory').select(['status', 'keys']).where('agency_id', '=', agencyId).executeTakeFirst();
-    return row ? { status: row.status as MemberStatus, keys: JSON.parse(row.keys) as DirectoryKey[] } : undefined;
+    const entry = row ? { status: row.status as MemberStatus, keys: JSON.parse(row.keys) as DirectoryKey[] } : undefined;
+    entryCache.set(agencyId, { at: Date.now(), entry });
+    return entry;
   }
 
   return {
@@ -266,6 +276,12 @@ export function createNodeMembership(deps: { db: Kysely<Database>; audit: AuditL
     },
 
     async markContact(agencyId: string, error: string | null): Promise<void> {
+      // A healthy poll loop reports contact many times a minute: write it at most every 30 s.
+      if (!error) {
+        const last = contactWritten.get(agencyId) ?? 0;
+        if (Date.now() - last < 30_000) return;
+        contactWritten.set(agencyId, Date.now());
+      } else contactWritten.delete(agencyId);
       await db
         .updateTable('exchange_memberships')
         .set(error ? { last_error: error.slice(0, 500) } : { last_contact_at: nowIso(), last_error: null })

@@ -30,6 +30,7 @@ export function createOutbox(deps: { db: Kysely<Database>; jobs: JobQueue; membe
   const { db, jobs, membership, attachments } = deps;
   // One flush per agency at a time in this process: parallel ones would upload the same parts twice.
   const running = new Map<string, Promise<FlushResult>>();
+  const rerun = new Set<string>();
 
   interface FlushResult {
     sent: number;
@@ -102,7 +103,10 @@ export function createOutbox(deps: { db: Kysely<Database>; jobs: JobQueue; membe
     );
     running.set(agencyId, next);
     return next.finally(() => {
-      if (running.get(agencyId) === next) running.delete(agencyId);
+      if (running.get(agencyId) !== next) return;
+      running.delete(agencyId);
+      // Envelopes queued while this flush was between its last look and its end.
+      if (rerun.delete(agencyId)) void flush(agencyId).catch(() => undefined);
     });
   }
 
@@ -131,9 +135,20 @@ export function createOutbox(deps: { db: Kysely<Database>; jobs: JobQueue; membe
         .execute();
     },
 
-    /** Asks the job queue to send (after the transaction that queued the envelope has committed). */
+    /**
+     * Sends now, in this process, after the transaction that queued the envelope has committed: a flush already
+     * running for the agency picks the new envelope up, otherwise one starts. Retries after a failure, and sending
+     * after a restart, go through the job queue (the outbox rows are the durable part).
+     */
     async kick(agencyId: string): Promise<void> {
-      await jobs.enqueue(FLUSH_JOB, { agencyId }, { id: `${FLUSH_JOB}:${agencyId}:${newId()}`, agencyId, maxAttempts: 3 });
+      if (running.has(agencyId)) {
+        rerun.add(agencyId);
+        return;
+      }
+      void flush(agencyId).catch(async (err) => {
+        deps.log?.warn({ agencyId, err: err instanceof Error ? err.message : String(err) }, 'sending failed; queued for another attempt');
+        await jobs.enqueue(FLUSH_JOB, { agencyId }, { id: `${FLUSH_JOB}:${agencyId}:${newId()}`, agencyId, maxAttempts: 3, runAfter: new Date(Date.now() + RETRY_MAX_MS) }).catch(() => undefined);
+      });
     },
 
     async pending(agencyId: string): Promise<number> {
