@@ -9,6 +9,7 @@ import { CaseListPage } from './pages/case-list-page.js';
 import { CasePage } from './pages/case-page.js';
 import { INTEL_ROUTES } from './pages/intel/routes.js';
 import { LoginPage } from './pages/login-page.js';
+import { MEDIA_ROUTES } from './pages/media/routes.js';
 import { PreferencesPage } from './pages/preferences-page.js';
 import { SecurityPage } from './pages/security-page.js';
 import { SetupPage } from './pages/setup-page.js';
@@ -33,6 +34,7 @@ const ROUTES: Route[] = [
   { pattern: '/cases/:id', roles: CASE_ROLES, render: (p) => <CasePage key={p.id} caseId={p.id!} /> },
   { pattern: '/cases/:id/edit', roles: CASE_ROLES, render: (p) => <CaseFormPage key={p.id} caseId={p.id!} /> },
   ...INTEL_ROUTES,
+  ...MEDIA_ROUTES,
   { pattern: '/admin/users', roles: ['admin'], render: () => <UsersPage /> },
   { pattern: '/admin/agencies', roles: ['admin'], render: () => <AgenciesPage /> },
   { pattern: '/audit', roles: AUDIT_ROLES, render: () => <AuditPage /> },

@@ -14,6 +14,7 @@ import { ErrorNotice } from '../ui/notice.js';
 import { Empty, Loading, PageHeader, Section } from '../ui/page.js';
 import { useApi } from '../ui/use-api.js';
 import { CaseIntelPanel } from './intel/also-seen-in.js';
+import { CaseMediaPanel } from './media/case-media-panel.js';
 
 const AUDIT_PAGE = 20;
 
@@ -317,6 +318,7 @@ export function CasePage({ caseId }: { caseId: string }) {
         <Participants c={c} onChange={setData} />
       </div>
       <CaseIntelPanel caseId={c.id} />
+      <CaseMediaPanel c={c} />
       {version ? <CaseAudit caseId={c.id} version={version} /> : null}
     </>
   );
