@@ -41,13 +41,23 @@ async function apiSession(base: string, username: string, password: string) {
   };
 }
 
-/** Where a node is drawn on the page, read from the chart as a person reads it off the screen. */
+/**
+ * Where a node is drawn on the page, read from the chart as a person reads it off the screen: a point of the node
+ * that no other node covers (nodes can touch in a force layout, and a click goes to the one on top).
+ */
 async function nodePosition(id: string): Promise<{ x: number; y: number }> {
+  // A layout moves nodes until it stops; read positions only then.
+  await page.locator('[data-testid="graph-canvas"][data-layout="idle"]').waitFor();
   return page.locator('[data-testid="graph-canvas"]').evaluate((el, nodeId) => {
     const cy = (el as unknown as { cy: any }).cy;
-    const p = cy.getElementById(nodeId).renderedPosition();
-    const box = (el as unknown as { getBoundingClientRect(): { left: number; top: number } }).getBoundingClientRect();
-    return { x: box.left + p.x, y: box.top + p.y };
+    const node = cy.getElementById(nodeId);
+    const others = cy.nodes(':visible').filter((n: any) => n.id() !== nodeId).map((n: any) => n.renderedBoundingBox({ includeLabels: false }));
+    const box = node.renderedBoundingBox({ includeLabels: false });
+    const frame = (el as unknown as { getBoundingClientRect(): { left: number; top: number } }).getBoundingClientRect();
+    const centre = node.renderedPosition();
+    const candidates = [[0.5, 0.5], [0.3, 0.5], [0.7, 0.5], [0.5, 0.3], [0.5, 0.7], [0.3, 0.3], [0.7, 0.7], [0.3, 0.7], [0.7, 0.3]].map(([fx, fy]) => ({ x: box.x1 + (box.x2 - box.x1) * fx!, y: box.y1 + (box.y2 - box.y1) * fy! }));
+    const free = candidates.find((p) => !others.some((o: any) => p.x >= o.x1 && p.x <= o.x2 && p.y >= o.y1 && p.y <= o.y2)) ?? centre;
+    return { x: frame.left + free.x, y: frame.top + free.y };
   }, id);
 }
 
@@ -103,6 +113,32 @@ describe('intelligence screens', () => {
     await screenshot(page, 'intel-01-records');
   });
 
+  it('records a note through the form, previewing its selectors, and keeps its versions', async () => {
+    await page.getByRole('button', { name: 'New record' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Record intelligence' });
+    await dialog.getByLabel('Kind').selectOption('note');
+    await dialog.getByLabel('Text').fill('Seller reachable on +351 912 345 678 and at 203.0.113.77');
+    await visible(dialog.getByRole('list', { name: 'Selectors found in the text' }).getByText('+351912345678'));
+    await dialog.getByLabel('Scheme').selectOption('admiralty-6x6');
+    await dialog.getByLabel('Source').selectOption('E');
+    await dialog.getByLabel('Information').selectOption('5');
+    await dialog.getByLabel('Handling code').selectOption('TLP:RED');
+    await screenshot(page, 'intel-01b-record-form');
+    await dialog.getByRole('button', { name: 'Record' }).click();
+    const item = page.getByRole('listitem').filter({ hasText: 'Seller reachable' });
+    await visible(item.getByText('E5'));
+    await visible(item.getByText('TLP:RED'));
+    await item.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('dialog', { name: /Edit note/ });
+    await edit.getByLabel('Text').fill('Seller reachable on +351 912 345 678');
+    await edit.getByRole('button', { name: 'Save new version' }).click();
+    await item.getByRole('button', { name: 'Versions (2)' }).click();
+    const versions = page.getByRole('dialog', { name: 'Versions of this note' });
+    await visible(versions.getByText('Version 1'));
+    await visible(versions.getByText('Seller reachable on +351 912 345 678 and at 203.0.113.77'));
+    await versions.getByRole('button', { name: 'Close' }).click();
+  });
+
   it('lets the analyst confirm a suggested selector', async () => {
     await page.getByRole('navigation', { name: 'Intelligence of this case' }).getByRole('link', { name: 'Selectors' }).click();
     await visible(page.getByText(ONION));
@@ -141,19 +177,22 @@ describe('intelligence screens', () => {
 
     // Filters: hide selectors; then a time window that excludes the second post's e-mail link.
     await page.getByLabel('Selectors', { exact: true }).uncheck();
-    expect((await visibleNodes()).some((n) => n.startsWith('sel:'))).toBe(false);
+    await expect.poll(async () => (await visibleNodes()).some((n) => n.startsWith('sel:'))).toBe(false);
     await page.getByLabel('Selectors', { exact: true }).check();
     await page.getByLabel('To', { exact: true }).fill('2026-01-05');
-    expect(await visibleNodes()).not.toContain('sel:email:owl.admin@example.org');
+    await expect.poll(visibleNodes).not.toContain('sel:email:owl.admin@example.org');
     expect(await visibleNodes()).toContain(`sel:onion:${ONION}`);
     await page.getByLabel('To', { exact: true }).fill('');
+    await expect.poll(visibleNodes).toContain('sel:email:owl.admin@example.org');
 
     // Shortest path from the online identity to the other case.
     const from = await nodePosition(`identity:${identity}`);
     await page.mouse.click(from.x, from.y);
+    await visible(page.getByRole('region', { name: 'Selected' }).getByText('nightowl@forum.example'));
     await page.getByRole('button', { name: 'Path from here' }).click();
     const to = await nodePosition(`case:${caseB}`);
     await page.mouse.click(to.x, to.y);
+    await visible(page.getByRole('region', { name: 'Selected' }).getByText('PT-2026-0051'));
     await page.getByRole('button', { name: 'Path to here' }).click();
     await visible(page.getByText(/Shortest path: 2 link\(s\) — nightowl@forum\.example → s5xdj3.*\.onion → PT-2026-0051/));
     await page.evaluate(() => (globalThis as any).scrollTo(0, 0));

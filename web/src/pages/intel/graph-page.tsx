@@ -253,6 +253,9 @@ export function GraphPage({ caseId }: { caseId: string }) {
     cyRef.current = cy;
     // Browser tests find where a node is drawn through the canvas element, as a user finds it by eye.
     (host as HTMLDivElement & { cy?: Core }).cy = cy;
+    host.dataset.layout = 'idle';
+    cy.on('layoutstart', () => (host.dataset.layout = 'running'));
+    cy.on('layoutstop', () => (host.dataset.layout = 'idle'));
     cy.on('tap', 'node', (event) => setSelected({ ...(event.target as NodeSingular).data() } as GraphNode));
     cy.on('tap', (event) => {
       if (event.target === cy) setSelected(null);

@@ -181,7 +181,7 @@ export function RecordFormDialog({ caseId, region, record, onClose, onSaved }: {
         {preview.length > 0 ? (
           <div className="field">
             <p className="field-label">Selectors that will be suggested</p>
-            <ul className="badge-list" aria-label="Selectors found in the text">
+            <ul className="selector-preview" aria-label="Selectors found in the text">
               {preview.map((s) => (
                 <li key={`${s.type}:${s.start}`}>
                   <SelectorBadge selector={{ type: s.type, valid: s.valid, reason: s.reason ?? null }} /> <span className="selector-value">{s.normalised}</span>
