@@ -21,6 +21,7 @@ import { healthRoutes } from './routes/health.js';
 import { hitRoutes } from './routes/hits.js';
 import { hubMatchingAdminRoutes, hubMatchingRoutes } from './routes/hub-matching.js';
 import { interopRoutes } from './routes/interop.js';
+import { locationRoutes } from './routes/location.js';
 import { meRoutes } from './routes/me.js';
 import { messageRoutes } from './routes/messages.js';
 import { postImportRoutes, recordRoutes } from './routes/records.js';
@@ -124,6 +125,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(mediaRoutes, { services });
       await api.register(ingestRoutes, { services });
       await api.register(hashSetRoutes, { services });
+      await api.register(locationRoutes, { services });
     },
     { prefix: '/api/v1' },
   );

@@ -5,6 +5,7 @@ import { createCaseService } from '../cases/case-service.js';
 import type { Config } from '../config/config.js';
 import type { MasterKey } from '../exchange/crypto/master-key.js';
 import { createExchange } from '../exchange/exchange.js';
+import { createLocationAssessmentService } from '../geo/assessment-service.js';
 import { createAgencyService } from '../identity/agency-service.js';
 import { createAuthService } from '../identity/auth-service.js';
 import { createSetupService } from '../identity/setup-service.js';
@@ -56,6 +57,7 @@ export function createServices(deps: { db: Kysely<Database>; dialect: Dialect; c
     charts: createChartService({ db, audit, access: caseAccess, graph }),
     stix: createStixService({ db, audit, access: caseAccess }),
     misp: createMispService({ db, audit, access: caseAccess }),
+    locationAssessments: createLocationAssessmentService({ db, audit, access: caseAccess }),
     ...createMediaServices({ db, audit, caseAccess, jobs, dataDir: config.dataDir, masterKey }),
   };
 }
