@@ -60,7 +60,6 @@ export interface Database {
   match_sync: MatchSyncTable;
   hub_match_epochs: HubMatchEpochsTable;
   hub_match_items: HubMatchItemsTable;
-  hub_match_tokens: HubMatchTokensTable;
   hub_match_hits: HubMatchHitsTable;
   hub_match_changes: HubMatchChangesTable;
   location_assessments: LocationAssessmentsTable;
@@ -783,11 +782,6 @@ export interface HubMatchItemsTable {
   tokens: Buffer;
   created_at: string;
   updated_at: string;
-}
-
-export interface HubMatchTokensTable {
-  token: Buffer;
-  item_seq: number;
 }
 
 export interface HubMatchHitsTable {

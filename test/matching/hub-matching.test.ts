@@ -128,8 +128,9 @@ describe.each(testDialects)('hub match index on %s', (dialect) => {
     const hitId = (await hub.changes(a, 0, 1000)).changes.filter((x) => x.hit?.myRef === mine.ref).at(-1)!.hitId;
     expect(await hub.withdraw(a, [mine.ref])).toEqual({ withdrawn: 1, hitsRemoved: 1 });
     expect((await hub.changes(b, cursorB, 100)).changes).toEqual([{ seq: expect.any(Number), hitId, op: 'remove' }]);
-    expect(await store.db.selectFrom('hub_match_tokens').select('item_seq').where('token', '=', Buffer.from(t, 'base64url')).execute()).toEqual([]);
-    // Nothing matches it any more, and another agency's withdraw of a ref it does not own does nothing.
+    expect(await store.db.selectFrom('hub_match_items').select('seq').where('ref', '=', mine.ref).execute()).toEqual([]);
+    // Neither its token nor its PDQ hash matches any more (only B's near-duplicate does), and another agency's
+    // withdraw of a ref it does not own does nothing.
     expect((await hub.publish(c, { epoch: 1, items: [item([t], 'full', { kind: 'media', pdq: p })] })).hits).toBe(1);
     expect(await hub.withdraw(c, [mine.ref])).toEqual({ withdrawn: 0, hitsRemoved: 0 });
   });

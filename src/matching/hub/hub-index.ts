@@ -1,5 +1,5 @@
 import type { Hash256Words, IndexHit } from '../../media/index.js';
-import { ExactTokenSet } from './exact-token-set.js';
+import { TokenMap } from './token-map.js';
 import { WideHammingIndex } from './wide-hamming-index.js';
 
 export const TOKEN_BYTES = 32;
@@ -64,13 +64,13 @@ class SeqColumn {
 }
 
 /**
- * The hub's matching memory, rebuilt from the database at start: the exact-token filter, the PDQ index and, per item
+ * The hub's matching memory, rebuilt from the database at start: the exact-token map, the PDQ index and, per item
  * seq, its agency (as a small number) and epoch, so that candidates of the caller's own agency or of another epoch
  * are dropped before the database is asked about them. The database stays the truth: every candidate is confirmed
  * there, so an entry that is stale here (another hub process removed it) costs a query, never a wrong hit.
  */
 export class HubIndex {
-  readonly exact: ExactTokenSet;
+  readonly exact: TokenMap;
   readonly near: NearIndex;
   private agencyNumbers = new Map<string, number>();
   private agencyOf = new SeqColumn();
@@ -80,7 +80,7 @@ export class HubIndex {
   items = 0;
 
   constructor(options: { expectedTokens?: number; near?: NearIndex } = {}) {
-    this.exact = new ExactTokenSet(options.expectedTokens ?? 0);
+    this.exact = new TokenMap(options.expectedTokens ?? 0);
     this.near = options.near ?? new WideHammingIndex();
   }
 
@@ -96,7 +96,7 @@ export class HubIndex {
   add(item: IndexedItem): void {
     this.agencyOf.set(item.seq, this.agencyNumber(item.agencyId));
     this.epochOf.set(item.seq, item.epoch);
-    for (const t of splitTokens(item.tokens)) this.exact.add(t);
+    for (const t of splitTokens(item.tokens)) this.exact.add(t, item.seq);
     if (item.pdq) this.near.add(item.seq, pdqToWords(item.pdq));
     if (item.seq > this.maxSeq) this.maxSeq = item.seq;
     this.items++;
@@ -109,7 +109,7 @@ export class HubIndex {
     for (const item of items) {
       this.agencyOf.set(item.seq, this.agencyNumber(item.agencyId));
       this.epochOf.set(item.seq, item.epoch);
-      for (const t of splitTokens(item.tokens)) this.exact.add(t);
+      for (const t of splitTokens(item.tokens)) this.exact.add(t, item.seq);
       if (item.pdq) {
         ids.push(item.seq);
         words.push(pdqToWords(item.pdq));
@@ -126,7 +126,7 @@ export class HubIndex {
 
   remove(item: { seq: number; tokens: Buffer; pdq: Buffer | null }): void {
     if (this.agencyOf.get(item.seq) === 0) return;
-    for (const t of splitTokens(item.tokens)) this.exact.remove(t);
+    for (const t of splitTokens(item.tokens)) this.exact.remove(t, item.seq);
     if (item.pdq) this.near.remove(item.seq);
     this.agencyOf.set(item.seq, 0);
     this.items--;
@@ -136,6 +136,11 @@ export class HubIndex {
   candidate(seq: number, agencyId: string, epoch: number): boolean {
     const a = this.agencyOf.get(seq);
     return a !== 0 && a !== this.agencyNumbers.get(agencyId) && this.epochOf.get(seq) === epoch;
+  }
+
+  /** Items of other agencies at this epoch holding a token with this one's first 8 bytes (confirm the rest). */
+  exactCandidates(token: Uint8Array, agencyId: string, epoch: number): number[] {
+    return this.exact.find(token).filter((seq) => this.candidate(seq, agencyId, epoch));
   }
 
   nearCandidates(pdq: Uint8Array, agencyId: string, epoch: number): IndexHit[] {

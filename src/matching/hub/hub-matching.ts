@@ -12,7 +12,6 @@ const LOCK_KEY = 'hub.matching.lock';
 const FOUNDER_KEY = 'hub.matching.founder';
 const LOAD_PAGE = 20_000;
 const ITEM_CHUNK = 400;
-const TOKEN_CHUNK = 2000;
 const CHANGE_DAYS = 30;
 
 export interface HubMatchingLog {
@@ -98,8 +97,9 @@ export function createHubMatching(deps: { db: Kysely<Database>; audit: AuditLog;
 
   async function loadIndex(): Promise<HubIndex> {
     const started = Date.now();
-    const count = await db.selectFrom('hub_match_tokens').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const ix = new HubIndex({ expectedTokens: Number(count.n), ...(deps.near ? { near: deps.near() } : {}) });
+    const count = await db.selectFrom('hub_match_items').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    // Media items carry three tokens, selectors one: size the token map for the larger case once.
+    const ix = new HubIndex({ expectedTokens: Number(count.n) * 3, ...(deps.near ? { near: deps.near() } : {}) });
     let after = 0;
     for (;;) {
       const rows = await db.selectFrom('hub_match_items').select(['seq', 'agency_id', 'epoch', 'tokens', 'pdq']).where('seq', '>', after).orderBy('seq').limit(LOAD_PAGE).execute();
@@ -177,16 +177,6 @@ export function createHubMatching(deps: { db: Kysely<Database>; audit: AuditLog;
     return removed;
   }
 
-  async function deleteTokens(trx: Transaction<Database>, items: { seq: number; tokens: Buffer }[]): Promise<void> {
-    const pairs = items.flatMap((i) => splitTokens(i.tokens).map((t) => [t, i.seq] as const));
-    for (const part of chunks(pairs, TOKEN_CHUNK / 2)) {
-      await trx
-        .deleteFrom('hub_match_tokens')
-        .where((eb) => eb(eb.refTuple('token', 'item_seq'), 'in', part.map(([t, s]) => eb.tuple(t, s))))
-        .execute();
-    }
-  }
-
   return {
     state: () => state(),
 
@@ -260,26 +250,13 @@ export function createHubMatching(deps: { db: Kysely<Database>; audit: AuditLog;
             if (old) dropped.push(old);
             fresh.push(item);
           }
-          if (dropped.length > 0) {
-            await deleteTokens(trx, dropped);
-            await trx.deleteFrom('hub_match_items').where('seq', 'in', dropped.map((d) => d.seq)).execute();
-          }
+          for (const part of chunks(dropped, ITEM_CHUNK)) await trx.deleteFrom('hub_match_items').where('seq', 'in', part.map((d) => d.seq)).execute();
 
-          // Candidates before inserting: the batch comes from one agency, so it never matches itself.
-          const exactPositives = fresh.flatMap((item) => splitTokens(item.tokens).filter((t) => ix.exact.mayContain(t)));
-          const tokenOwners = new Map<string, number[]>();
-          for (const part of chunks(exactPositives, TOKEN_CHUNK)) {
-            const rows = await trx.selectFrom('hub_match_tokens').select(['token', 'item_seq']).where('token', 'in', part).execute();
-            for (const r of rows) {
-              const k = r.token.toString('hex');
-              tokenOwners.set(k, [...(tokenOwners.get(k) ?? []), r.item_seq]);
-            }
-          }
+          // Candidates before inserting: the batch comes from one agency, so it never matches itself. An exact
+          // candidate shares a token's first 8 bytes; it is confirmed on the full token below.
           const candidates = fresh.map((item) => {
             const found = new Map<number, { exact: boolean; distance: number | null }>();
-            for (const t of splitTokens(item.tokens)) {
-              for (const seq of tokenOwners.get(t.toString('hex')) ?? []) if (ix.candidate(seq, agencyId, epoch)) found.set(seq, { exact: true, distance: null });
-            }
+            for (const t of splitTokens(item.tokens)) for (const seq of ix.exactCandidates(t, agencyId, epoch)) found.set(seq, { exact: true, distance: null });
             if (item.pdq) {
               for (const h of ix.nearCandidates(item.pdq, agencyId, epoch)) {
                 const f = found.get(h.id);
@@ -298,22 +275,24 @@ export function createHubMatching(deps: { db: Kysely<Database>; audit: AuditLog;
             const seqOf = new Map(rows.map((r) => [r.ref, r.seq]));
             for (const i of part) added.push({ seq: seqOf.get(i.ref)!, agencyId, epoch, tokens: i.tokens, pdq: i.pdq });
           }
-          const tokenRows = added.flatMap((a) => splitTokens(a.tokens).map((token) => ({ token, item_seq: a.seq })));
-          for (const part of chunks(tokenRows, TOKEN_CHUNK)) await trx.insertInto('hub_match_tokens').values(part).execute();
 
-          // Confirm candidates against the database (an index entry may be stale) and record the hits.
+          // Confirm candidates against the database (a memory entry may be stale, a prefix may be shared) and record
+          // the hits.
           const allSeqs = [...new Set(candidates.flatMap((c) => [...c.keys()]))];
-          const others = new Map<number, { ref: string; agency_id: string; epoch: number }>();
+          const others = new Map<number, { ref: string; agency_id: string; epoch: number; tokens: Buffer }>();
           for (const part of chunks(allSeqs, ITEM_CHUNK)) {
-            const rows = await trx.selectFrom('hub_match_items').select(['seq', 'ref', 'agency_id', 'epoch']).where('seq', 'in', part).execute();
+            const rows = await trx.selectFrom('hub_match_items').select(['seq', 'ref', 'agency_id', 'epoch', 'tokens']).where('seq', 'in', part).execute();
             for (const r of rows) if (r.agency_id !== agencyId && r.epoch === epoch) others.set(r.seq, r);
           }
+          const sharesToken = (a: Buffer, b: Buffer) => splitTokens(a).some((t) => splitTokens(b).some((u) => t.equals(u)));
           let hits = 0;
           const touched: string[] = [];
           for (const [i, item] of fresh.entries()) {
-            for (const [seq, how] of candidates[i]!) {
+            for (const [seq, found] of candidates[i]!) {
               const other = others.get(seq);
               if (!other) continue;
+              const how = { exact: found.exact && sharesToken(item.tokens, other.tokens), distance: found.distance };
+              if (!how.exact && how.distance === null) continue;
               const known = await trx
                 .selectFrom('hub_match_hits')
                 .select('id')
@@ -386,7 +365,6 @@ export function createHubMatching(deps: { db: Kysely<Database>; audit: AuditLog;
             rows.push(...(await trx.selectFrom('hub_match_items').select(['seq', 'ref', 'tokens', 'pdq']).where('ref', 'in', part).where('agency_id', '=', agencyId).execute()));
           }
           const hitsRemoved = await removeHits(trx, rows.map((r) => r.ref));
-          await deleteTokens(trx, rows);
           for (const part of chunks(rows, ITEM_CHUNK)) await trx.deleteFrom('hub_match_items').where('seq', 'in', part.map((r) => r.seq)).execute();
           gone.push(...rows);
           await audit.record(trx, {

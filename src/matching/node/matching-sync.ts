@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AuditLog } from '../../audit/audit-log.js';
 import { EnvelopeRejected } from '../../exchange/envelope.js';
@@ -6,7 +5,7 @@ import type { Exchange } from '../../exchange/exchange.js';
 import type { NoticeContent } from '../../exchange/protocol.js';
 import { systemActor } from '../../identity/actor.js';
 import { HANDLING_CODES, type HandlingCode } from '../../intel/vocabulary.js';
-import { nowIso } from '../../store/ids.js';
+import { newId, nowIso } from '../../store/ids.js';
 import type { Database, MatchItemsTable } from '../../store/schema.js';
 import { MAX_ITEMS_PER_REQUEST, type HubHitView, type MatchState, type PublishRequest } from '../hub-protocol.js';
 import { exactToken, exportNetworkKey, importNetworkKey, pdqTransform, type NetworkKey } from '../network-key.js';
@@ -216,7 +215,9 @@ export function createMatchingSync(deps: {
           }
           const pdq = content.pdq ? wordsToHex(transform.apply(content.pdq)) : undefined;
           if (tokens.length === 0 && !pdq) continue;
-          const ref = d.row?.ref ?? randomUUID();
+          // Time-ordered (UUIDv7): the hub's reference index grows at its end. Its time is the first publication,
+          // which the hub sees anyway; the rest is random and says nothing about the item.
+          const ref = d.row?.ref ?? newId();
           items.push({ ref, kind: d.c.kind, mode: d.mode, tokens, ...(pdq ? { pdq } : {}) });
           rows.push({
             ref,

@@ -1,5 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import { blobType, isPostgres, serialPrimaryKey } from './dialect.js';
+import type { Kysely } from 'kysely';
+import { blobType, serialPrimaryKey } from './dialect.js';
 
 /**
  * Cross-agency hit/no-hit (issue 6). Node side: the network match keys an agency holds (sealed), the key's
@@ -138,8 +138,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('announced_at', 'text', (c) => c.notNull())
     .execute();
 
-  // `seq` is the item's id in the hub's in-memory PDQ index; `tokens` is the item's exact tokens concatenated
-  // (32 bytes each), kept so a withdrawal can remove them from the token table and the in-memory filter.
+  // `seq` is the item's id in the hub's in-memory indexes; `tokens` is the item's exact tokens concatenated (32 bytes
+  // each). Tokens have no index of their own in the database: they are uniformly random keys, and a B-tree keyed by
+  // them costs a random page write per token; the hub keeps their index in memory, rebuilt from this table.
   await db.schema
     .createTable('hub_match_items')
     .addColumn('seq', 'integer', serialPrimaryKey(db))
@@ -154,15 +155,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('hub_match_items_agency_idx').on('hub_match_items').column('agency_id').execute();
-
-  // One B-tree keyed by the token in SQLite (no rowid table beside it): tens of millions of rows stay compact.
-  let tokens = db.schema
-    .createTable('hub_match_tokens')
-    .addColumn('token', blob, (c) => c.notNull())
-    .addColumn('item_seq', 'integer', (c) => c.notNull())
-    .addPrimaryKeyConstraint('hub_match_tokens_pk', ['token', 'item_seq']);
-  if (!isPostgres(db)) tokens = tokens.modifyEnd(sql`without rowid`);
-  await tokens.execute();
 
   await db.schema
     .createTable('hub_match_hits')
@@ -201,7 +193,6 @@ export async function down(db: Kysely<any>): Promise<void> {
   for (const table of [
     'hub_match_changes',
     'hub_match_hits',
-    'hub_match_tokens',
     'hub_match_items',
     'hub_match_epochs',
     'match_sync',
