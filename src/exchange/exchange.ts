@@ -45,7 +45,7 @@ export function createExchange(deps: ExchangeDeps) {
   const keys = createKeyStore({ db, masterKey });
   const hub = createHubService({ db, audit, keys, dataDir: deps.config.dataDir });
   // The inbox is built below; a join only happens once everything is built.
-  const membership = createNodeMembership({ db, audit, keys, onJoined: (agencyId) => inbox.ensureLoop(agencyId) });
+  const membership = createNodeMembership({ db, audit, keys, log, onJoined: (agencyId) => inbox.ensureLoop(agencyId) });
   const attachments = createAttachmentStore({ db, masterKey, dataDir: deps.config.dataDir });
   const outbox = createOutbox({ db, jobs: deps.jobs, membership, attachments, log });
   const receipts = createReceipts({ db, keys, membership, outbox, log });

@@ -23,6 +23,8 @@ export type KeyStore = ReturnType<typeof createKeyStore>;
 export function createKeyStore(deps: { db: Kysely<Database>; masterKey: MasterKey }) {
   const { db, masterKey } = deps;
   const opened = new Map<string, PrivateKey>();
+  // Keys made by a rotation that the hub may already list while this node has not yet made them current.
+  const rotating = new Set<string>();
 
   async function insert(into: Kysely<Database>, ownerId: string, use: KeyUse): Promise<string> {
     const generated = await generateKey(masterKey, ownerId, use);
@@ -97,14 +99,16 @@ export function createKeyStore(deps: { db: Kysely<Database>; masterKey: MasterKe
     ): Promise<{ sig: string; enc: string }> {
       const sig = await generateKey(masterKey, ownerId, 'sig');
       const enc = await generateKey(masterKey, ownerId, 'enc');
-      if (publish) {
+      rotating.add(sig.kid).add(enc.kid);
+      try {
+        if (publish) {
         await publish({
           sig: { kid: sig.kid, use: 'sig', status: 'current', jwk: sig.publicJwk },
           enc: { kid: enc.kid, use: 'enc', status: 'current', jwk: enc.publicJwk },
           signingKey: sig.key,
         });
       }
-      await db.transaction().execute(async (trx) => {
+        await db.transaction().execute(async (trx) => {
         await trx.updateTable('exchange_keys').set({ status: 'retired', retired_at: nowIso() }).where('owner_id', '=', ownerId).where('status', '=', 'current').execute();
         for (const g of [sig, enc]) {
           await trx
@@ -113,9 +117,20 @@ export function createKeyStore(deps: { db: Kysely<Database>; masterKey: MasterKe
             .execute();
         }
       });
+      } finally {
+        rotating.delete(sig.kid);
+        rotating.delete(enc.kid);
+      }
       opened.set(sig.kid, sig.key);
       opened.set(enc.kid, enc.key);
       return { sig: sig.kid, enc: enc.kid };
+    },
+
+    /** Whether `kid` is one of the owner's keys (any status, or being made by a rotation right now). */
+    async holds(ownerId: string, kid: string): Promise<boolean> {
+      if (rotating.has(kid)) return true;
+      const row = await db.selectFrom('exchange_keys').select('kid').where('owner_id', '=', ownerId).where('kid', '=', kid).executeTakeFirst();
+      return row !== undefined;
     },
 
     async owners(): Promise<string[]> {

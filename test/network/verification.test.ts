@@ -8,7 +8,7 @@ import { HubRefusedError } from '../../src/exchange/node/hub-client.js';
 import type { MessageContent } from '../../src/exchange/protocol.js';
 import { signRequest, SIGNATURE_HEADER } from '../../src/exchange/request-signing.js';
 import { newId, nowIso } from '../../src/store/ids.js';
-import { eventually, startNetwork, userCtx, type TestNetwork, type TestNode } from './support.js';
+import { eventually, startNetwork, system, userCtx, type TestNetwork, type TestNode } from './support.js';
 
 /**
  * Whatever arrives must prove who sent it, that nobody changed it, that it is for us, and that it is new. Each attack
@@ -146,6 +146,26 @@ describe('verification of what arrives', () => {
     await expect(net.a.services.exchange.membership.refreshDirectory(net.pt)).rejects.toThrow(/older than version/);
     await db.insertInto('hub_directory').values(latest).execute();
     expect(await net.a.services.exchange.membership.refreshDirectory(net.pt)).toBe(latest.version);
+  });
+
+  it('raises an alarm when the hub lists keys for an agency that its node does not hold', async () => {
+    const db = net.hub.services.db;
+    const original = await db.selectFrom('hub_member_keys').selectAll().where('agency_id', '=', net.pt).where('use', '=', 'enc').where('status', '=', 'current').executeTakeFirstOrThrow();
+    const impostor = await generateKey(ephemeralMasterKey(), 'hub', 'enc');
+    await db.updateTable('hub_member_keys').set({ status: 'retired' }).where('kid', '=', original.kid).execute();
+    await db.insertInto('hub_member_keys').values({ kid: impostor.kid, agency_id: net.pt, use: 'enc', jwk: JSON.stringify(impostor.publicJwk), status: 'current', added_at: nowIso(), retired_at: null }).execute();
+    await net.hub.services.exchange.hub.members.approve(system(), net.pt); // republishes the directory
+    await net.a.services.exchange.membership.refreshDirectory(net.pt);
+    expect((await net.a.services.exchange.membership.membership(net.pt))!.lastError).toMatch(/^SECURITY: .*does not hold/);
+    expect(net.a.logs.some((l) => l.includes('"level":50') && l.includes(impostor.kid))).toBe(true);
+    // Transport news does not bury the alarm; a directory without the foreign key clears it.
+    await net.a.services.exchange.membership.markContact(net.pt, 'the hub is unreachable');
+    expect((await net.a.services.exchange.membership.membership(net.pt))!.lastError).toMatch(/^SECURITY/);
+    await db.deleteFrom('hub_member_keys').where('kid', '=', impostor.kid).execute();
+    await db.updateTable('hub_member_keys').set({ status: 'current' }).where('kid', '=', original.kid).execute();
+    await net.hub.services.exchange.hub.members.approve(system(), net.pt);
+    await net.a.services.exchange.membership.refreshDirectory(net.pt);
+    expect((await net.a.services.exchange.membership.membership(net.pt))!.lastError).toBeNull();
   });
 
   describe('signed requests to the hub', () => {

@@ -9,8 +9,11 @@ import { keyId, parsePublicJwk, type PublicJwk } from '../crypto/keys.js';
 import { signJws, verifyJws } from '../crypto/signatures.js';
 import { parseEnrolmentToken } from '../enrolment-token.js';
 import type { KeyStore } from '../key-store.js';
+import type { ExchangeLog } from '../log.js';
 import { checkDirectoryDocument, type DirectoryDocument, type DirectoryKey, type MemberStatus } from '../protocol.js';
 import { createHubClient, fetchHubIdentity, HubRefusedError, type HubClient } from './hub-client.js';
+
+const SECURITY_ALARM = 'SECURITY:';
 
 export interface Membership {
   agencyId: string;
@@ -51,7 +54,7 @@ export type NodeMembership = ReturnType<typeof createNodeMembership>;
  * This node's side of the network membership: joining a hub with an enrolment token (pinning the hub's key), the
  * hub's signed directory (verified against the pinned key, never rolled back), and lookups of other agencies' keys.
  */
-export function createNodeMembership(deps: { db: Kysely<Database>; audit: AuditLog; keys: KeyStore; onJoined?: (agencyId: string) => void }) {
+export function createNodeMembership(deps: { db: Kysely<Database>; audit: AuditLog; keys: KeyStore; onJoined?: (agencyId: string) => void; log?: ExchangeLog }) {
   const { db, audit, keys } = deps;
   const clients = new Map<string, HubClient>();
   const refreshing = new Map<string, Promise<number>>();
@@ -109,6 +112,30 @@ export function createNodeMembership(deps: { db: Kysely<Database>; audit: AuditL
         .execute();
     });
     entryCache.clear();
+    await checkOwnEntries(doc);
+  }
+
+  /**
+   * The hub signs the directory, so a dishonest hub could list its own key under an agency's name and read what is
+   * sealed to it. Each agency is the one party that knows its keys: a directory that lists for a hosted agency a key
+   * this node does not hold is reported (log and membership status), for the agency to raise out of band.
+   */
+  async function checkOwnEntries(doc: DirectoryDocument): Promise<void> {
+    const members = await db.selectFrom('exchange_memberships').select('agency_id').where('hub_id', '=', doc.hub).execute();
+    for (const { agency_id: agencyId } of members) {
+      const entry = doc.members.find((m) => m.id === agencyId);
+      if (!entry) continue;
+      const foreign: string[] = [];
+      for (const k of entry.keys) if (!(await keys.holds(agencyId, k.kid))) foreign.push(k.kid);
+      if (foreign.length === 0) {
+        await db.updateTable('exchange_memberships').set({ last_error: null }).where('agency_id', '=', agencyId).where('last_error', 'like', `${SECURITY_ALARM}%`).execute();
+        continue;
+      }
+      const message = `${SECURITY_ALARM} the hub's directory v${doc.version} lists key(s) ${foreign.join(', ')} for this agency that this node does not hold: messages sealed to them may be readable by someone else. Tell the hub administrator and your partners out of band.`;
+      deps.log?.error({ agencyId, hubId: doc.hub, directoryVersion: doc.version, foreign }, message);
+      await db.updateTable('exchange_memberships').set({ last_error: message }).where('agency_id', '=', agencyId).execute();
+      contactWritten.delete(agencyId);
+    }
   }
 
   async function refreshDirectory(agencyId: string): Promise<number> {
@@ -282,11 +309,13 @@ export function createNodeMembership(deps: { db: Kysely<Database>; audit: AuditL
         if (Date.now() - last < 30_000) return;
         contactWritten.set(agencyId, Date.now());
       } else contactWritten.delete(agencyId);
-      await db
-        .updateTable('exchange_memberships')
-        .set(error ? { last_error: error.slice(0, 500) } : { last_contact_at: nowIso(), last_error: null })
-        .where('agency_id', '=', agencyId)
-        .execute();
+      if (error) {
+        // A security alarm stays until a clean directory clears it; transport errors do not replace it.
+        await db.updateTable('exchange_memberships').set({ last_error: error.slice(0, 500) }).where('agency_id', '=', agencyId).where((eb) => eb.or([eb('last_error', 'is', null), eb('last_error', 'not like', `${SECURITY_ALARM}%`)])).execute();
+        return;
+      }
+      await db.updateTable('exchange_memberships').set({ last_contact_at: nowIso() }).where('agency_id', '=', agencyId).execute();
+      await db.updateTable('exchange_memberships').set({ last_error: null }).where('agency_id', '=', agencyId).where('last_error', 'not like', `${SECURITY_ALARM}%`).execute();
     },
 
     /** New keys for a member agency: the hub learns them first (signed with the old key), then they become current. */
