@@ -1,17 +1,7 @@
 /**
- * Exact Hamming-radius search over 256-bit hashes by multi-index hashing (Norouzi et al.): the hash is cut into 16
- * chunks of 16 bits; two hashes within distance r = 16·s + a (0 <= a < 16) agree within s bits on one of the first
- * a+1 chunks or within s-1 bits on one of the others (pigeonhole), so probing every chunk value within that radius
- * finds every candidate, and a full distance check makes the answer exact. r <= 31 probes 17 values per chunk.
+ * Exact Hamming-radius search over 256-bit hashes by multi-index hashing (Norouzi, Punjani, Fleet 2014).
  *
- * Memory is the constraint at tens of millions of hashes, so nothing is a JS object per entry:
- * - ids are positions: the hash of id i lives at words [8i, 8i+8) of 64 Ki-id pages (32 bytes per id); ids should be
- *   dense (database row ids), memory grows with the largest id.
- * - each chunk table is a CSR posting list: 65 537 offsets, then the ids sorted by chunk value, split into a 16-bit
- *   low part (the slot in its page) and an 8-bit high part (the page) — 3 bytes per id per table, 4 once ids pass 2^24.
- * - single inserts go to a small chained "pending" area (head/next arrays per table) that is merged into the CSR
- *   tables when it grows past an eighth of them; removals and replacements are tracked in a per-id state array.
- * About 84 bytes per hash in all: 10 M hashes ≈ 840 MB.
+ * Layout (header filled in with the measured figures below once tuned).
  */
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { hexToWords, POPCOUNT16, type Hash256Words } from './hash256.js';
@@ -21,38 +11,34 @@ export interface IndexHit {
   distance: number;
 }
 
-const PAGE_BITS = 16;
-const PAGE_SIZE = 1 << PAGE_BITS;
-const PAGE_MASK = PAGE_SIZE - 1;
-const CHUNKS = 16;
-const BUCKETS = 65536;
 export const MAX_RADIUS = 63;
-export const MAX_ID = 0xffffffff;
+/** Ids are storage positions in one typed array, addressed with 32-bit integer arithmetic (8 words an id). */
+export const MAX_ID = 2 ** 28 - 1;
+const PAGE_V1 = 1 << 16;
 
-/** Per-id state: absent, valid in the CSR tables, or (>= 0) the current pending entry. */
-const ABSENT = -2;
-const IN_MAIN = -1;
+/** Per-id state. Postings are not trusted about the current hash: every candidate is verified against storage. */
+const ABSENT = 0;
+const IN_MAIN = 1;
+const PENDING = 2;
 
-/** 16-bit masks ordered by popcount: the first 1, 17, 137, 697 are the values within radius 0..3. */
-const PROBE_MASKS = (() => {
-  const masks: number[] = [];
-  for (let w = 0; w <= 3; w++) for (let m = 0; m < BUCKETS; m++) if (POPCOUNT16[m] === w) masks.push(m);
-  return Uint16Array.from(masks);
-})();
-const PROBES_WITHIN = [1, 17, 137, 697];
+/** Chunk widths of the main tables: 12 chunks, 4 x 22 + 8 x 21 bits. */
+const MAIN_WIDTHS = [22, 22, 22, 22, 22, 22, 22, 22, 20, 20, 20, 20];
+/** The pending (not yet merged) entries are few, so they sit in 16 chained tables of 16 bits (4 MB of heads). */
+const PENDING_WIDTHS = Array.from({ length: 16 }, () => 16);
+const PENDING_BUCKETS = 1 << 16;
 
-const MAGIC = 'TSHIDX01';
+/** Cost model, in nanoseconds on the benchmark machine, used to share the radius among chunks and to pick a scan. */
+const PROBE_NS = 40;
+const CANDIDATE_NS = 35;
+const SCAN_NS = 16;
+/** Candidates verified per block: their 4 KB pages stay within the TLB and their lines within L1/L2. */
+const VERIFY_BLOCK = 256;
 
-/** Chunk t of a hash: hex characters [4t, 4t+4), i.e. the high or low half of word t >> 1. */
-function chunkOf(words: Hash256Words, off: number, t: number): number {
-  const w = words[off + (t >>> 1)]!;
-  return t & 1 ? w & 0xffff : w >>> 16;
-}
+const MAGIC_V1 = 'TSHIDX01';
+const MAGIC = 'TSHIDX02';
 
-interface Table {
-  offsets: Uint32Array;
-  lo: Uint16Array;
-  hi: Uint8Array | Uint16Array;
+function checkRadius(radius: number): void {
+  if (!Number.isInteger(radius) || radius < 0 || radius > MAX_RADIUS) throw new RangeError(`radius must be an integer 0..${MAX_RADIUS}, got ${radius}`);
 }
 
 function toWords(hash: string | Hash256Words): Hash256Words {
@@ -61,37 +47,140 @@ function toWords(hash: string | Hash256Words): Hash256Words {
   return hash;
 }
 
-function checkRadius(radius: number): void {
-  if (!Number.isInteger(radius) || radius < 0 || radius > MAX_RADIUS) throw new RangeError(`radius must be an integer 0..${MAX_RADIUS}, got ${radius}`);
+/** Bits [start, start + bits) of the hash at words[off..off+8), most significant first (hex order); bits <= 24. */
+function bitsAt(words: ArrayLike<number>, off: number, start: number, bits: number): number {
+  const w = off + (start >>> 5);
+  const b = start & 31;
+  const head = (words[w]! << b) >>> (32 - bits);
+  return b + bits <= 32 ? head : head | (words[w + 1]! >>> (64 - b - bits));
+}
+
+function binomial(n: number, k: number): number {
+  let c = 1;
+  for (let i = 0; i < k; i++) c = (c * (n - i)) / (i + 1);
+  return Math.round(c);
+}
+
+/** Number of `bits`-bit values within `radius` of a given one. */
+function ballSize(bits: number, radius: number): number {
+  if (radius >= bits) return 2 ** bits;
+  let s = 0;
+  for (let i = 0; i <= radius; i++) s += binomial(bits, i);
+  return s;
+}
+
+const maskCache = new Map<number, Uint32Array>();
+/** XOR masks of `bits` bits with at most `radius` ones, fewest ones first. */
+function probeMasks(bits: number, radius: number): Uint32Array {
+  const r = Math.min(radius, bits);
+  const key = bits * 64 + r;
+  let masks = maskCache.get(key);
+  if (masks) return masks;
+  masks = new Uint32Array(ballSize(bits, r));
+  let n = 0;
+  const put = (ones: number, from: number, acc: number): void => {
+    if (ones === 0) {
+      masks![n++] = acc;
+      return;
+    }
+    for (let b = from; b <= bits - ones; b++) put(ones - 1, b + 1, (acc | (1 << b)) >>> 0);
+  };
+  for (let ones = 0; ones <= r; ones++) put(ones, 0, 0);
+  maskCache.set(key, masks);
+  return masks;
+}
+
+/**
+ * How the radius is shared among chunks: a stored hash within `radius` of the query differs by at most `probe[t]` bits
+ * in some chunk t whenever sum(probe[t] + 1) >= radius + 1 (pigeonhole; -1 leaves the chunk out). Each chunk's cost
+ * grows with its probe radius, so the radius + 1 units are handed out one at a time to the chunk where the next unit
+ * costs least (optimal while costs are convex, i.e. probe radii below half the key width, which the scan fallback
+ * guarantees in practice).
+ */
+interface Plan {
+  probe: Int8Array;
+  cost: number;
+}
+
+function planFor(keyBits: readonly number[], n: number, radius: number): Plan {
+  const m = keyBits.length;
+  const probe = new Int8Array(m).fill(-1);
+  const chunkCost = (t: number, r: number): number => (r < 0 ? 0 : ballSize(keyBits[t]!, r) * (PROBE_NS + (CANDIDATE_NS * n) / 2 ** keyBits[t]!));
+  let cost = 0;
+  for (let unit = 0; unit <= radius; unit++) {
+    let best = 0;
+    let bestDelta = Infinity;
+    for (let t = 0; t < m; t++) {
+      const delta = chunkCost(t, probe[t]! + 1) - chunkCost(t, probe[t]!);
+      if (delta < bestDelta) {
+        bestDelta = delta;
+        best = t;
+      }
+    }
+    probe[best]!++;
+    cost += bestDelta;
+  }
+  return { probe, cost };
+}
+
+/** Key width per table: the chunk width, capped near log2(n) so that a small index keeps small tables. */
+function keyBitsFor(widths: readonly number[], n: number): number[] {
+  const cap = Math.max(10, Math.ceil(Math.log2(n + 1)));
+  return widths.map((w) => Math.min(w, cap));
+}
+
+function startsOf(widths: readonly number[]): number[] {
+  const starts: number[] = [];
+  let s = 0;
+  for (const w of widths) {
+    starts.push(s);
+    s += w;
+  }
+  if (s !== 256) throw new Error('chunk widths must cover 256 bits');
+  return starts;
+}
+
+const MAIN_STARTS = startsOf(MAIN_WIDTHS);
+const PENDING_STARTS = startsOf(PENDING_WIDTHS);
+
+/** One CSR table: bucket v's ids are ids[offsets[v]..offsets[v+1]), ascending; 3 bytes an id, or 4 (`wide`). */
+interface Table {
+  offsets: Uint32Array;
+  ids3: Uint8Array;
+  ids4: Uint32Array;
 }
 
 export class HammingIndex {
-  private hashPages: (Uint32Array | undefined)[] = [];
-  private statePages: (Int32Array | undefined)[] = [];
+  /** 8 words per id, at [8 id, 8 id + 8); `capacity` ids. */
+  private hashes: Uint32Array = new Uint32Array(0);
+  private state: Uint8Array = new Uint8Array(0);
+  private capacity = 0;
+  /** One past the highest id ever stored: scans and merges stop there. */
+  private span = 0;
   private count = 0;
+
+  private keyBits: number[] = keyBitsFor(MAIN_WIDTHS, 0);
   private tables: Table[] = [];
+  /** Ids in the tables are 4 bytes (some id >= 2^24 at the last merge). */
+  private wide = false;
   private mainCount = 0;
-  /** Ids whose CSR postings are no longer valid (removed or replaced) since the last merge. */
+  /** Postings made stale (removed or replaced ids) since the last merge: they cost time, never correctness. */
   private mainDirty = 0;
-  /** addMany(deferMerge) left ids that are in no posting list yet. */
+  /** Present ids may be missing from the tables (addMany with deferMerge, storage growth): merge before searching. */
   private unmerged = false;
+  private plans = new Map<number, Plan>();
+
   private pendingHead: Int32Array[] = [];
   private pendingNext: Int32Array[] = [];
-  private pendingId = new Uint32Array(0);
+  private pendingId: Uint32Array = new Uint32Array(0);
   private pendingCount = 0;
-  private readonly q = new Uint32Array(8);
-  /** Scratch for searchMany, reused across calls (grows to the largest batch seen). */
-  private cand: Uint32Array = new Uint32Array(1 << 16);
-  private sortId: Uint32Array = new Uint32Array(0);
-  private sortQ: Uint16Array = new Uint16Array(0);
 
-  constructor() {
-    for (let t = 0; t < CHUNKS; t++) {
-      this.tables.push({ offsets: new Uint32Array(BUCKETS + 1), lo: new Uint16Array(0), hi: new Uint8Array(0) });
-      this.pendingHead.push(new Int32Array(BUCKETS).fill(-1));
-      this.pendingNext.push(new Int32Array(0));
-    }
-  }
+  /** Scratch reused across queries: candidate ids, and the bounds of the buckets probed in one table. */
+  private cand: Uint32Array = new Uint32Array(1 << 14);
+  private bucketStart: Uint32Array = new Uint32Array(1024);
+  private bucketEnd: Uint32Array = new Uint32Array(1024);
+  /** Sink for the loads that only bring cache lines in (kept observable so that the compiler keeps them). */
+  private touched = 0;
 
   /** Number of hashes held. */
   get size(): number {
@@ -102,50 +191,63 @@ export class HammingIndex {
     if (!Number.isInteger(id) || id < 0 || id > MAX_ID) throw new RangeError(`index ids are integers 0..${MAX_ID}, got ${id}`);
   }
 
-  private ensurePage(p: number): void {
-    if (!this.hashPages[p]) {
-      this.hashPages[p] = new Uint32Array(PAGE_SIZE * 8);
-      this.statePages[p] = new Int32Array(PAGE_SIZE).fill(ABSENT);
-    }
+  /**
+   * Grows storage to hold ids below `end`. Growing copies the hashes, so the tables are dropped first (they are
+   * rebuilt at the next search) to keep the peak at two copies of the hashes rather than that plus the tables.
+   */
+  private reserve(end: number): void {
+    if (end <= this.capacity) return;
+    const capacity = Math.min(MAX_ID + 1, Math.max(end, 1024, Math.ceil(this.capacity * 1.5)));
+    if (this.tables.length > 0 && this.capacity >= 1 << 20) this.dropTables();
+    const hashes = new Uint32Array(capacity * 8);
+    hashes.set(this.hashes.subarray(0, this.span * 8));
+    const state = new Uint8Array(capacity);
+    state.set(this.state.subarray(0, this.span));
+    this.hashes = hashes;
+    this.state = state;
+    this.capacity = capacity;
   }
 
-  private stateOf(id: number): number {
-    const sp = this.statePages[id >>> PAGE_BITS];
-    return sp ? sp[id & PAGE_MASK]! : ABSENT;
+  private dropTables(): void {
+    this.tables = [];
+    this.mainCount = 0;
+    this.mainDirty = 0;
+    this.plans.clear();
+    this.clearPending();
+    this.unmerged = true;
   }
 
   has(id: number): boolean {
-    return this.stateOf(id) !== ABSENT;
+    return Number.isInteger(id) && id >= 0 && id < this.span && this.state[id] !== ABSENT;
   }
 
   /** The stored hash of `id` as words (a copy), or undefined. */
   get(id: number): Hash256Words | undefined {
-    if (!this.has(id)) return undefined;
-    const o = (id & PAGE_MASK) * 8;
-    return this.hashPages[id >>> PAGE_BITS]!.slice(o, o + 8);
+    return this.has(id) ? this.hashes.slice(id * 8, id * 8 + 8) : undefined;
   }
 
   /** Adds or replaces the hash of `id`. */
   add(id: number, hash: string | Hash256Words): void {
     this.checkId(id);
     const h = toWords(hash);
-    const p = id >>> PAGE_BITS;
-    this.ensurePage(p);
-    const hp = this.hashPages[p]!;
-    const sp = this.statePages[p]!;
-    const o = (id & PAGE_MASK) * 8;
-    const state = sp[id & PAGE_MASK]!;
+    this.reserve(id + 1);
+    const o = id * 8;
+    const hashes = this.hashes;
+    const state = this.state[id]!;
     if (state !== ABSENT) {
       let same = true;
-      for (let k = 0; k < 8; k++) if (hp[o + k] !== h[k]) same = false;
+      for (let k = 0; k < 8; k++) if (hashes[o + k] !== h[k]) same = false;
       if (same) return;
       if (state === IN_MAIN) this.mainDirty++;
     } else {
       this.count++;
     }
-    hp.set(h, o);
-    sp[id & PAGE_MASK] = this.pushPending(id, hp, o);
-    if (this.pendingCount > Math.max(65536, this.mainCount >>> 3)) this.merge();
+    hashes.set(h, o);
+    this.state[id] = PENDING;
+    if (id >= this.span) this.span = id + 1;
+    if (this.unmerged) return;
+    this.pushPending(id);
+    if (this.pendingCount + this.mainDirty > Math.max(65536, this.mainCount >>> 3)) this.merge();
   }
 
   /**
@@ -154,324 +256,299 @@ export class HammingIndex {
    */
   addMany(ids: ArrayLike<number>, hashes: Uint32Array, options: { deferMerge?: boolean } = {}): void {
     if (hashes.length !== ids.length * 8) throw new Error('addMany: hashes must hold 8 words per id');
+    let end = 0;
+    for (let i = 0; i < ids.length; i++) {
+      this.checkId(ids[i]!);
+      end = Math.max(end, ids[i]! + 1);
+    }
+    this.reserve(end);
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
-      this.checkId(id);
-      const p = id >>> PAGE_BITS;
-      this.ensurePage(p);
-      const sp = this.statePages[p]!;
-      const state = sp[id & PAGE_MASK]!;
+      const state = this.state[id]!;
       if (state === ABSENT) this.count++;
       else if (state === IN_MAIN) this.mainDirty++;
-      this.hashPages[p]!.set(hashes.subarray(i * 8, i * 8 + 8), (id & PAGE_MASK) * 8);
-      // Marked "pending" without chaining: the merge below indexes every present id from storage.
-      sp[id & PAGE_MASK] = 0x7fffffff;
+      this.hashes.set(hashes.subarray(i * 8, i * 8 + 8), id * 8);
+      // Not chained into the pending tables: the merge indexes every present id from storage.
+      this.state[id] = PENDING;
     }
+    if (end > this.span) this.span = end;
     this.unmerged = true;
     if (!options.deferMerge) this.merge();
   }
 
   remove(id: number): boolean {
-    if (!Number.isInteger(id) || id < 0 || id > MAX_ID) return false;
-    const sp = this.statePages[id >>> PAGE_BITS];
-    if (!sp) return false;
-    const state = sp[id & PAGE_MASK]!;
-    if (state === ABSENT) return false;
-    if (state === IN_MAIN) this.mainDirty++;
-    sp[id & PAGE_MASK] = ABSENT;
+    if (!this.has(id)) return false;
+    if (this.state[id] === IN_MAIN) this.mainDirty++;
+    this.state[id] = ABSENT;
     this.count--;
     return true;
   }
 
-  private pushPending(id: number, hp: Uint32Array, o: number): number {
+  private pushPending(id: number): void {
+    if (this.pendingHead.length === 0) {
+      for (let t = 0; t < PENDING_WIDTHS.length; t++) {
+        this.pendingHead.push(new Int32Array(PENDING_BUCKETS).fill(-1));
+        this.pendingNext.push(new Int32Array(0));
+      }
+    }
     const e = this.pendingCount;
     if (e >= this.pendingId.length) {
       const cap = Math.max(1024, this.pendingId.length * 2);
       const ids = new Uint32Array(cap);
       ids.set(this.pendingId);
       this.pendingId = ids;
-      for (let t = 0; t < CHUNKS; t++) {
+      for (let t = 0; t < PENDING_WIDTHS.length; t++) {
         const next = new Int32Array(cap);
         next.set(this.pendingNext[t]!);
         this.pendingNext[t] = next;
       }
     }
     this.pendingId[e] = id;
-    for (let t = 0; t < CHUNKS; t++) {
-      const v = chunkOf(hp, o, t);
+    for (let t = 0; t < PENDING_WIDTHS.length; t++) {
+      const v = bitsAt(this.hashes, id * 8, PENDING_STARTS[t]!, 16);
       const head = this.pendingHead[t]!;
       this.pendingNext[t]![e] = head[v]!;
       head[v] = e;
     }
     this.pendingCount++;
-    return e;
   }
 
-  /** Rebuilds the CSR tables from every present id (one table at a time, so the peak is one extra table). */
+  /**
+   * Rebuilds the tables from every present id, one table at a time: the keys of all ids are computed once into a
+   * scratch array, counted, and the ids placed in id order (ascending within each bucket, so a bucket's hashes are
+   * read in storage order). The old tables are dropped first, so the peak is one set of tables.
+   */
   merge(): void {
-    const pages = this.hashPages.length;
-    const wide = pages > 256;
     const n = this.count;
-    const counts = new Uint32Array(BUCKETS + 1);
-    for (let t = 0; t < CHUNKS; t++) {
-      counts.fill(0);
-      for (let p = 0; p < pages; p++) {
-        const sp = this.statePages[p];
-        if (!sp) continue;
-        const hp = this.hashPages[p]!;
-        for (let s = 0; s < PAGE_SIZE; s++) if (sp[s] !== ABSENT) counts[chunkOf(hp, s * 8, t) + 1]!++;
+    const span = this.span;
+    const wide = span > 1 << 24;
+    const keyBits = keyBitsFor(MAIN_WIDTHS, n);
+    this.tables = [];
+    const hashes = this.hashes;
+    const state = this.state;
+    const ids = new Uint32Array(n);
+    let k = 0;
+    for (let id = 0; id < span; id++) if (state[id] !== ABSENT) ids[k++] = id;
+    const keys = new Uint32Array(n);
+    const tables: Table[] = [];
+    for (let t = 0; t < MAIN_WIDTHS.length; t++) {
+      const bits = keyBits[t]!;
+      const start = MAIN_STARTS[t]!;
+      // Counting into c[key + 2] and placing with c[key + 1]++ leaves c[0..2^bits] as the offsets.
+      const c = new Uint32Array((1 << bits) + 2);
+      for (let i = 0; i < n; i++) {
+        const key = bitsAt(hashes, ids[i]! * 8, start, bits);
+        keys[i] = key;
+        c[key + 2]!++;
       }
-      for (let v = 0; v < BUCKETS; v++) counts[v + 1]! += counts[v]!;
-      const offsets = counts.slice();
-      this.tables[t] = { offsets: new Uint32Array(0), lo: new Uint16Array(0), hi: new Uint8Array(0) };
-      const lo = new Uint16Array(n);
-      const hi = wide ? new Uint16Array(n) : new Uint8Array(n);
-      for (let p = 0; p < pages; p++) {
-        const sp = this.statePages[p];
-        if (!sp) continue;
-        const hp = this.hashPages[p]!;
-        for (let s = 0; s < PAGE_SIZE; s++) {
-          if (sp[s] === ABSENT) continue;
-          const at = counts[chunkOf(hp, s * 8, t)]!++;
-          lo[at] = s;
-          hi[at] = p;
+      for (let v = 2; v < c.length; v++) c[v]! += c[v - 1]!;
+      if (wide) {
+        const out = new Uint32Array(n + 1);
+        for (let i = 0; i < n; i++) out[c[keys[i]! + 1]!++] = ids[i]!;
+        tables.push({ offsets: c.subarray(0, c.length - 1), ids3: new Uint8Array(0), ids4: out });
+      } else {
+        const out = new Uint8Array(n * 3 + 3);
+        for (let i = 0; i < n; i++) {
+          const at = c[keys[i]! + 1]!++ * 3;
+          const id = ids[i]!;
+          out[at] = id;
+          out[at + 1] = id >>> 8;
+          out[at + 2] = id >>> 16;
         }
+        tables.push({ offsets: c.subarray(0, c.length - 1), ids3: out, ids4: new Uint32Array(0) });
       }
-      this.tables[t] = { offsets, lo, hi };
     }
-    for (let p = 0; p < pages; p++) {
-      const sp = this.statePages[p];
-      if (!sp) continue;
-      for (let s = 0; s < PAGE_SIZE; s++) if (sp[s] !== ABSENT) sp[s] = IN_MAIN;
-    }
+    for (let i = 0; i < n; i++) state[ids[i]!] = IN_MAIN;
+    this.tables = tables;
+    this.keyBits = keyBits;
+    this.wide = wide;
     this.mainCount = n;
     this.mainDirty = 0;
     this.unmerged = false;
+    this.plans.clear();
+    this.clearPending();
+  }
+
+  private clearPending(): void {
     this.pendingCount = 0;
-    for (let t = 0; t < CHUNKS; t++) this.pendingHead[t]!.fill(-1);
+    for (const head of this.pendingHead) head.fill(-1);
     if (this.pendingId.length > 65536) {
       this.pendingId = new Uint32Array(0);
-      for (let t = 0; t < CHUNKS; t++) this.pendingNext[t] = new Int32Array(0);
+      this.pendingNext = this.pendingNext.map(() => new Int32Array(0));
     }
+  }
+
+  private planOf(radius: number): Plan {
+    let plan = this.plans.get(radius);
+    if (!plan) {
+      plan = planFor(this.keyBits, this.mainCount, radius);
+      this.plans.set(radius, plan);
+    }
+    return plan;
   }
 
   /** Every stored hash within `radius` (default 31, max 63) of `hash`, nearest first (ties by id); exact. */
   search(hash: string | Hash256Words, radius = 31): IndexHit[] {
     checkRadius(radius);
     if (this.unmerged) this.merge();
-    const q = this.q;
-    q.set(toWords(hash));
-    const s = radius >>> 4;
-    const a = radius & 15;
-    const probeRadius = new Int8Array(CHUNKS);
-    for (let t = 0; t < CHUNKS; t++) probeRadius[t] = t <= a ? s : s - 1;
-    const qc = new Uint16Array(CHUNKS);
-    for (let t = 0; t < CHUNKS; t++) qc[t] = chunkOf(q, 0, t);
+    const q = toWords(hash);
     const out: IndexHit[] = [];
-    const q0 = q[0]!, q1 = q[1]!, q2 = q[2]!, q3 = q[3]!, q4 = q[4]!, q5 = q[5]!, q6 = q[6]!, q7 = q[7]!;
-    const pages = this.hashPages;
-    const checkState = this.mainDirty > 0;
-    const states = this.statePages;
-    const pc = POPCOUNT16;
-
-    for (let t = 0; t < CHUNKS; t++) {
-      const pr = probeRadius[t]!;
-      if (pr < 0) continue;
-      const nProbes = PROBES_WITHIN[pr]!;
-      const base = qc[t]!;
-      const { offsets, lo, hi } = this.tables[t]!;
-      const head = this.pendingHead[t]!;
-      const next = this.pendingNext[t]!;
-      for (let m = 0; m < nProbes; m++) {
-        const v = base ^ PROBE_MASKS[m]!;
-        const end = offsets[v + 1]!;
-        for (let i = offsets[v]!; i < end; i++) {
-          const page = hi[i]!;
-          const slot = lo[i]!;
-          if (checkState && states[page]![slot] !== IN_MAIN) continue;
-          const hp = pages[page]!;
-          const o = slot << 3;
-          let x = (hp[o]! ^ q0) >>> 0;
-          let d = pc[x & 0xffff]! + pc[x >>> 16]!;
-          x = (hp[o + 1]! ^ q1) >>> 0;
-          d += pc[x & 0xffff]! + pc[x >>> 16]!;
-          if (d > radius) continue;
-          x = (hp[o + 2]! ^ q2) >>> 0;
-          d += pc[x & 0xffff]! + pc[x >>> 16]!;
-          x = (hp[o + 3]! ^ q3) >>> 0;
-          d += pc[x & 0xffff]! + pc[x >>> 16]!;
-          if (d > radius) continue;
-          x = (hp[o + 4]! ^ q4) >>> 0;
-          d += pc[x & 0xffff]! + pc[x >>> 16]!;
-          x = (hp[o + 5]! ^ q5) >>> 0;
-          d += pc[x & 0xffff]! + pc[x >>> 16]!;
-          if (d > radius) continue;
-          x = (hp[o + 6]! ^ q6) >>> 0;
-          d += pc[x & 0xffff]! + pc[x >>> 16]!;
-          x = (hp[o + 7]! ^ q7) >>> 0;
-          d += pc[x & 0xffff]! + pc[x >>> 16]!;
-          if (d > radius) continue;
-          if (this.foundEarlier(hp, o, qc, probeRadius, t)) continue;
-          out.push({ id: (page << PAGE_BITS) + slot, distance: d });
-        }
-        for (let e = head[v]!; e >= 0; e = next[e]!) {
-          const id = this.pendingId[e]!;
-          if (states[id >>> PAGE_BITS]![id & PAGE_MASK] !== e) continue;
-          const hp = pages[id >>> PAGE_BITS]!;
-          const o = (id & PAGE_MASK) << 3;
-          let d = 0;
-          for (let k = 0; k < 8; k++) {
-            const x = (hp[o + k]! ^ q[k]!) >>> 0;
-            d += pc[x & 0xffff]! + pc[x >>> 16]!;
-          }
-          if (d > radius || this.foundEarlier(hp, o, qc, probeRadius, t)) continue;
-          out.push({ id, distance: d });
-        }
-      }
+    const plan = this.planOf(radius);
+    if (plan.cost >= SCAN_NS * (this.mainCount + this.pendingCount)) {
+      this.scan(q, radius, out);
+    } else {
+      if (this.mainCount > 0) this.searchMain(q, radius, plan.probe, out);
+      if (this.pendingCount > 0) this.searchPending(q, radius, out);
     }
-    return out.sort((x, y) => x.distance - y.distance || x.id - y.id);
-  }
-
-  /** A hit is reported only from the first table whose probe covers it, so no result repeats. */
-  private foundEarlier(hp: Uint32Array, o: number, qc: Uint16Array, probeRadius: Int8Array, t: number): boolean {
-    for (let u = 0; u < t; u++) {
-      const pr = probeRadius[u]!;
-      if (pr < 0) continue;
-      if (POPCOUNT16[chunkOf(hp, o, u) ^ qc[u]!]! <= pr) return true;
-    }
-    return false;
+    return finish(out);
   }
 
   /**
-   * The same exact answers as `search` for many queries at once, for bulk work (ingest of a seized device, a hub
-   * re-matching its lists). Per batch, candidates of all queries are gathered as (id, query) pairs and radix-sorted by
-   * id, so hashes are verified in storage order — a sequential sweep the hardware prefetches — instead of one random
-   * memory access per candidate, which is what bounds single queries at millions of hashes.
+   * Gathers the candidates of every probe, then verifies them. Each step is a short loop of independent loads, so
+   * that the CPU keeps many cache misses in flight: (1) the bounds of every probed bucket, (2) one touch of each
+   * bucket's first id, (3) the copy of the ids. A loop that did all three per probe waits for each miss in turn.
    */
-  searchMany(queries: (string | Hash256Words)[], radius = 31, batchSize = 64): IndexHit[][] {
-    checkRadius(radius);
-    // Query numbers within a batch are kept in 16 bits.
-    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 65535) throw new RangeError(`batchSize must be an integer 1..65535, got ${batchSize}`);
-    if (this.unmerged) this.merge();
-    const results: IndexHit[][] = [];
-    for (let start = 0; start < queries.length; start += batchSize) {
-      results.push(...this.searchBatch(queries.slice(start, start + batchSize).map(toWords), radius));
-    }
-    return results;
-  }
-
-  private growCand(min: number): Uint32Array {
-    const next = new Uint32Array(Math.max(min, this.cand.length * 2));
-    next.set(this.cand);
-    this.cand = next;
-    return next;
-  }
-
-  private searchBatch(qs: Hash256Words[], radius: number): IndexHit[][] {
-    const s = radius >>> 4;
-    const a = radius & 15;
-    let ids: Uint32Array = this.cand;
-    let qix: Uint16Array = new Uint16Array(ids.length);
+  private searchMain(q: Hash256Words, radius: number, probe: Int8Array, out: IndexHit[]): void {
     let n = 0;
-    for (let qi = 0; qi < qs.length; qi++) {
-      const q = qs[qi]!;
-      for (let t = 0; t < CHUNKS; t++) {
-        const pr = t <= a ? s : s - 1;
-        if (pr < 0) continue;
-        const nProbes = PROBES_WITHIN[pr]!;
-        const base = chunkOf(q, 0, t);
-        const { offsets, lo, hi } = this.tables[t]!;
-        const head = this.pendingHead[t]!;
-        const next = this.pendingNext[t]!;
-        for (let m = 0; m < nProbes; m++) {
-          const v = base ^ PROBE_MASKS[m]!;
-          const st = offsets[v]!;
-          const end = offsets[v + 1]!;
-          let pendingLen = 0;
-          for (let e = head[v]!; e >= 0; e = next[e]!) pendingLen++;
-          if (n + (end - st) + pendingLen > ids.length) {
-            ids = this.growCand(n + (end - st) + pendingLen);
-            const nq = new Uint16Array(ids.length);
-            nq.set(qix);
-            qix = nq;
-          }
-          for (let i = st; i < end; i++) {
-            ids[n] = (hi[i]! << PAGE_BITS) | lo[i]!;
-            qix[n++] = qi;
-          }
-          for (let e = head[v]!; e >= 0; e = next[e]!) {
-            ids[n] = this.pendingId[e]!;
-            qix[n++] = qi;
-          }
+    let cand = this.cand;
+    const wide = this.wide;
+    for (let t = 0; t < this.tables.length; t++) {
+      const r = probe[t]!;
+      if (r < 0) continue;
+      const bits = this.keyBits[t]!;
+      const masks = probeMasks(bits, r);
+      const base = bitsAt(q, 0, MAIN_STARTS[t]!, bits);
+      const { offsets, ids3, ids4 } = this.tables[t]!;
+      const probes = masks.length;
+      if (probes > this.bucketStart.length) {
+        this.bucketStart = new Uint32Array(probes);
+        this.bucketEnd = new Uint32Array(probes);
+      }
+      const starts = this.bucketStart;
+      const ends = this.bucketEnd;
+      for (let i = 0; i < probes; i++) {
+        const v = base ^ masks[i]!;
+        starts[i] = offsets[v]!;
+        ends[i] = offsets[v + 1]!;
+      }
+      let touched = 0;
+      // The id arrays have one padding entry, so an empty last bucket's "first id" is still in bounds.
+      if (wide) for (let i = 0; i < probes; i++) touched ^= ids4[starts[i]!]!;
+      else for (let i = 0; i < probes; i++) touched ^= ids3[starts[i]! * 3]!;
+      this.touched = touched;
+      for (let i = 0; i < probes; i++) {
+        const s = starts[i]!;
+        const e = ends[i]!;
+        if (n + (e - s) > cand.length) cand = this.growCandidates(n + (e - s));
+        if (wide) {
+          for (let j = s; j < e; j++) cand[n++] = ids4[j]!;
+        } else {
+          for (let j = s * 3; j < e * 3; j += 3) cand[n++] = ids3[j]! | (ids3[j + 1]! << 8) | (ids3[j + 2]! << 16);
         }
       }
     }
-    // LSD radix sort of the pairs by id, 8 bits a pass (256 write streams stay in cache; measured faster than 12).
-    const maxId = this.hashPages.length * PAGE_SIZE;
-    let srcId: Uint32Array = ids;
-    let srcQ: Uint16Array = qix;
-    let dstId: Uint32Array = this.sortId.length >= n ? this.sortId : (this.sortId = new Uint32Array(ids.length));
-    let dstQ: Uint16Array = this.sortQ.length >= n ? this.sortQ : (this.sortQ = new Uint16Array(ids.length));
-    const counts = new Uint32Array(257);
-    for (let shift = 0; shift < 32 && maxId - 1 >>> shift > 0; shift += 8) {
-      counts.fill(0);
-      for (let j = 0; j < n; j++) counts[((srcId[j]! >>> shift) & 255) + 1]!++;
-      for (let b = 0; b < 256; b++) counts[b + 1]! += counts[b]!;
-      for (let j = 0; j < n; j++) {
-        const at = counts[(srcId[j]! >>> shift) & 255]!++;
-        dstId[at] = srcId[j]!;
-        dstQ[at] = srcQ[j]!;
-      }
-      [srcId, dstId] = [dstId, srcId];
-      [srcQ, dstQ] = [dstQ, srcQ];
-    }
+    this.verify(q, radius, n, out);
+  }
 
-    const out: IndexHit[][] = qs.map(() => []);
-    const lastId = new Float64Array(qs.length).fill(-1);
-    const pages = this.hashPages;
-    const states = this.statePages;
+  private growCandidates(min: number): Uint32Array {
+    const cand = new Uint32Array(Math.max(min, this.cand.length * 2));
+    cand.set(this.cand);
+    this.cand = cand;
+    return cand;
+  }
+
+  /**
+   * Candidates are verified in blocks: one loop first touches the hash of every candidate of the block (independent
+   * loads, many misses in flight), then the distances are computed from cache. The distance over the first 128 bits
+   * already exceeds the radius for an unrelated hash (mean 64 bits), a branch almost never taken, so most candidates
+   * cost one cache line and half the arithmetic. The block stays within what the TLB and L1 hold.
+   */
+  private verify(q: Hash256Words, radius: number, n: number, out: IndexHit[]): void {
+    const cand = this.cand;
+    const hashes = this.hashes;
+    const state = this.state;
     const pc = POPCOUNT16;
-    for (let j = 0; j < n; j++) {
-      const id = srcId[j]!;
-      const qi = srcQ[j]!;
-      if (lastId[qi] === id) continue;
-      const hp = pages[id >>> PAGE_BITS]!;
-      const o = (id & PAGE_MASK) << 3;
-      const q = qs[qi]!;
-      let d = 0;
-      for (let k = 0; k < 8 && d <= radius; k++) {
-        const x = (hp[o + k]! ^ q[k]!) >>> 0;
+    const q0 = q[0]!, q1 = q[1]!, q2 = q[2]!, q3 = q[3]!, q4 = q[4]!, q5 = q[5]!, q6 = q[6]!, q7 = q[7]!;
+    for (let b = 0; b < n; b += VERIFY_BLOCK) {
+      const end = Math.min(n, b + VERIFY_BLOCK);
+      let touched = 0;
+      for (let j = b; j < end; j++) touched ^= hashes[cand[j]! << 3]!;
+      this.touched = touched;
+      for (let j = b; j < end; j++) {
+        const id = cand[j]!;
+        const o = id << 3;
+        let x = hashes[o]! ^ q0;
+        let d = pc[x & 0xffff]! + pc[x >>> 16]!;
+        x = hashes[o + 1]! ^ q1;
         d += pc[x & 0xffff]! + pc[x >>> 16]!;
+        x = hashes[o + 2]! ^ q2;
+        d += pc[x & 0xffff]! + pc[x >>> 16]!;
+        x = hashes[o + 3]! ^ q3;
+        d += pc[x & 0xffff]! + pc[x >>> 16]!;
+        if (d > radius) continue;
+        x = hashes[o + 4]! ^ q4;
+        d += pc[x & 0xffff]! + pc[x >>> 16]!;
+        x = hashes[o + 5]! ^ q5;
+        d += pc[x & 0xffff]! + pc[x >>> 16]!;
+        x = hashes[o + 6]! ^ q6;
+        d += pc[x & 0xffff]! + pc[x >>> 16]!;
+        x = hashes[o + 7]! ^ q7;
+        d += pc[x & 0xffff]! + pc[x >>> 16]!;
+        if (d > radius || state[id] === ABSENT) continue;
+        out.push({ id, distance: d });
       }
-      if (d > radius || states[id >>> PAGE_BITS]![id & PAGE_MASK] === ABSENT) continue;
-      lastId[qi] = id;
-      out[qi]!.push({ id, distance: d });
     }
-    for (const r of out) r.sort((x, y) => x.distance - y.distance || x.id - y.id);
-    return out;
+  }
+
+  private searchPending(q: Hash256Words, radius: number, out: IndexHit[]): void {
+    const plan = planFor(PENDING_WIDTHS, this.pendingCount, radius);
+    const check = (id: number): void => {
+      const d = distanceAt(this.hashes, id * 8, q, radius);
+      if (d <= radius && this.state[id] !== ABSENT) out.push({ id, distance: d });
+    };
+    if (plan.cost >= SCAN_NS * this.pendingCount) {
+      for (let e = 0; e < this.pendingCount; e++) check(this.pendingId[e]!);
+      return;
+    }
+    for (let t = 0; t < PENDING_WIDTHS.length; t++) {
+      const r = plan.probe[t]!;
+      if (r < 0) continue;
+      const masks = probeMasks(16, r);
+      const base = bitsAt(q, 0, PENDING_STARTS[t]!, 16);
+      const head = this.pendingHead[t]!;
+      const next = this.pendingNext[t]!;
+      for (let i = 0; i < masks.length; i++) {
+        for (let e = head[base ^ masks[i]!]!; e >= 0; e = next[e]!) check(this.pendingId[e]!);
+      }
+    }
+  }
+
+  /** Linear scan of every present id (what a radius too large for the tables to help costs). */
+  private scan(q: Hash256Words, radius: number, out: IndexHit[]): void {
+    const state = this.state;
+    const hashes = this.hashes;
+    for (let id = 0; id < this.span; id++) {
+      if (state[id] === ABSENT) continue;
+      const d = distanceAt(hashes, id * 8, q, radius);
+      if (d <= radius) out.push({ id, distance: d });
+    }
+  }
+
+  /**
+   * The same exact answers as `search` for many queries at once (ingest of a seized device, a hub re-matching its
+   * lists). `batchSize` is accepted for compatibility; queries run one after another on shared scratch.
+   */
+  searchMany(queries: (string | Hash256Words)[], radius = 31, batchSize = 64): IndexHit[][] {
+    checkRadius(radius);
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 65535) throw new RangeError(`batchSize must be an integer 1..65535, got ${batchSize}`);
+    return queries.map((q) => this.search(q, radius));
   }
 
   /** Linear scan: the reference the index is tested and benchmarked against. */
   searchBrute(hash: string | Hash256Words, radius = 31): IndexHit[] {
     checkRadius(radius);
-    const q = toWords(hash);
     const out: IndexHit[] = [];
-    const pc = POPCOUNT16;
-    for (let p = 0; p < this.hashPages.length; p++) {
-      const sp = this.statePages[p];
-      if (!sp) continue;
-      const hp = this.hashPages[p]!;
-      for (let s = 0; s < PAGE_SIZE; s++) {
-        if (sp[s] === ABSENT) continue;
-        const o = s << 3;
-        let d = 0;
-        for (let k = 0; k < 8 && d <= radius; k++) {
-          const x = (hp[o + k]! ^ q[k]!) >>> 0;
-          d += pc[x & 0xffff]! + pc[x >>> 16]!;
-        }
-        if (d <= radius) out.push({ id: (p << PAGE_BITS) + s, distance: d });
-      }
-    }
+    this.scan(toWords(hash), radius, out);
     return out.sort((x, y) => x.distance - y.distance || x.id - y.id);
   }
 
@@ -480,27 +557,20 @@ export class HammingIndex {
     if (this.pendingCount > 0 || this.mainDirty > 0 || this.unmerged) this.merge();
     const fd = openSync(path, 'w');
     try {
-      const pages = this.hashPages.length;
-      const wide = pages > 256;
-      const header = new Uint32Array([pages, this.count, wide ? 2 : 1, 0]);
-      const put = (view: ArrayBufferView) => {
+      const put = (view: ArrayBufferView): void => {
         writeSync(fd, new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
         const pad = (8 - (view.byteLength % 8)) % 8;
         if (pad) writeSync(fd, new Uint8Array(pad));
       };
       put(Buffer.from(MAGIC, 'latin1'));
-      put(header);
-      put(Uint8Array.from({ length: pages }, (_, p) => (this.hashPages[p] ? 1 : 0)));
-      for (let p = 0; p < pages; p++) {
-        const sp = this.statePages[p];
-        if (!sp) continue;
-        put(this.hashPages[p]!);
-        put(Uint8Array.from(sp, (v) => (v === ABSENT ? 0 : 1)));
-      }
+      put(new Uint32Array([this.span, this.count, this.wide ? 4 : 3, this.tables.length]));
+      put(Uint8Array.from(this.keyBits));
+      put(this.hashes.subarray(0, this.span * 8));
+      put(this.state.subarray(0, this.span));
       for (const table of this.tables) {
         put(table.offsets);
-        put(table.lo);
-        put(table.hi);
+        const n = table.offsets[table.offsets.length - 1]!;
+        put(this.wide ? table.ids4.subarray(0, n) : table.ids3.subarray(0, n * 3));
       }
     } finally {
       closeSync(fd);
@@ -523,34 +593,83 @@ export class HammingIndex {
         return view;
       };
       const magic = Buffer.from(get(new Uint8Array(8))).toString('latin1');
+      if (magic === MAGIC_V1) return loadV1(get);
       if (magic !== MAGIC) throw new Error(`${path} is not a Tessera Hamming index file`);
-      const [pages, count, hiBytes] = get(new Uint32Array(4)) as unknown as [number, number, number];
+      const [span, count, idBytes, tables] = get(new Uint32Array(4)) as unknown as [number, number, number, number];
+      const keyBits = Array.from(get(new Uint8Array(tables)));
+      if (tables !== MAIN_WIDTHS.length || keyBits.some((k, t) => k > MAIN_WIDTHS[t]!) || span > MAX_ID + 1) throw new Error(`${path}: unsupported index layout`);
       const idx = new HammingIndex();
-      const present = get(new Uint8Array(pages));
-      for (let p = 0; p < pages; p++) {
-        if (!present[p]) {
-          idx.hashPages.push(undefined);
-          idx.statePages.push(undefined);
-          continue;
-        }
-        idx.hashPages.push(get(new Uint32Array(PAGE_SIZE * 8)));
-        const flags = get(new Uint8Array(PAGE_SIZE));
-        const sp = new Int32Array(PAGE_SIZE);
-        for (let s = 0; s < PAGE_SIZE; s++) sp[s] = flags[s] ? IN_MAIN : ABSENT;
-        idx.statePages.push(sp);
-      }
-      for (let t = 0; t < CHUNKS; t++) {
-        const offsets = get(new Uint32Array(BUCKETS + 1));
-        const n = offsets[BUCKETS]!;
-        const lo = get(new Uint16Array(n));
-        const hi = get(hiBytes === 2 ? new Uint16Array(n) : new Uint8Array(n));
-        idx.tables[t] = { offsets, lo, hi };
-      }
+      idx.reserve(span);
+      get(idx.hashes.subarray(0, span * 8));
+      get(idx.state.subarray(0, span));
+      idx.span = span;
       idx.count = count;
+      idx.tables = keyBits.map((k) => {
+        const offsets = get(new Uint32Array((1 << k) + 1));
+        const n = offsets[1 << k]!;
+        if (idBytes === 4) {
+          const ids4 = new Uint32Array(n + 1);
+          get(ids4.subarray(0, n));
+          return { offsets, ids3: new Uint8Array(0), ids4 };
+        }
+        const ids3 = new Uint8Array(n * 3 + 3);
+        get(ids3.subarray(0, n * 3));
+        return { offsets, ids3, ids4: new Uint32Array(0) };
+      });
+      idx.keyBits = keyBits;
+      idx.wide = idBytes === 4;
       idx.mainCount = count;
       return idx;
     } finally {
       closeSync(fd);
     }
   }
+}
+
+/**
+ * Version 1 files (16 x 16 tables, 64 Ki-id pages of hashes, each followed by one presence byte per id): the hashes
+ * are read and the tables rebuilt in the current layout.
+ */
+function loadV1(get: <T extends ArrayBufferView>(view: T) => T): HammingIndex {
+  const [pages] = get(new Uint32Array(4)) as unknown as [number];
+  const present = get(new Uint8Array(pages));
+  const ids: number[] = [];
+  const words: Uint32Array[] = [];
+  const pageWords = new Uint32Array(PAGE_V1 * 8);
+  const flags = new Uint8Array(PAGE_V1);
+  for (let p = 0; p < pages; p++) {
+    if (!present[p]) continue;
+    get(pageWords);
+    get(flags);
+    for (let s = 0; s < PAGE_V1; s++) {
+      if (!flags[s]) continue;
+      ids.push(p * PAGE_V1 + s);
+      words.push(pageWords.slice(s * 8, s * 8 + 8));
+    }
+  }
+  const idx = new HammingIndex();
+  const flat = new Uint32Array(ids.length * 8);
+  words.forEach((w, i) => flat.set(w, i * 8));
+  idx.addMany(ids, flat);
+  return idx;
+}
+
+/** Hamming distance of the stored hash at words[o..o+8) to q, stopping early once it exceeds the radius. */
+function distanceAt(words: Uint32Array, o: number, q: Hash256Words, radius: number): number {
+  const pc = POPCOUNT16;
+  let d = 0;
+  for (let k = 0; k < 8 && d <= radius; k++) {
+    const x = words[o + k]! ^ q[k]!;
+    d += pc[x & 0xffff]! + pc[x >>> 16]!;
+  }
+  return d;
+}
+
+/** Nearest first, ties by id; an id reached through several chunks (or a stale posting and a pending entry) once. */
+function finish(out: IndexHit[]): IndexHit[] {
+  out.sort((x, y) => x.distance - y.distance || x.id - y.id);
+  let w = 0;
+  for (let i = 0; i < out.length; i++) if (i === 0 || out[i]!.id !== out[w - 1]!.id) out[w++] = out[i]!;
+  out.length = w;
+  return out;
 }
