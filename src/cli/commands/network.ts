@@ -56,6 +56,8 @@ export function registerNetworkCommands(program: Command): void {
       requireHub(services);
       for (const m of await services.exchange.hub.members.members()) {
         process.stdout.write(`${m.agencyId}  ${m.status.padEnd(9)}  ${m.country.padEnd(3)}  ${m.name}\n`);
+        // Key ids are thumbprints: compare them with the agency out of band before approving it.
+        for (const k of m.keys.filter((x) => x.status === 'current')) process.stdout.write(`    ${k.use} key ${k.kid}\n`);
       }
     });
   });
