@@ -22,6 +22,9 @@ function migrator(db: Kysely<any>): Migrator {
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'tessera_migration',
     migrationLockTableName: 'tessera_migration_lock',
+    // Capabilities are built in parallel streams, each with its own migration: a database that already has a later
+    // stream's migration still takes an earlier-numbered one that arrives afterwards. Unknown names are refused above.
+    allowUnorderedMigrations: true,
   });
 }
 
