@@ -142,36 +142,12 @@ async function childHub(file: string, items: number): Promise<void> {
     const rss0 = rssMb();
     const load = await timedAsync(() => hub.start());
     const ix = await hub.index();
-    report({ part: 'load', items: ix.items, tokens: ix.exact.size, pdq: ix.near.size, wall: load.wall, cpu: load.cpu, rssMb: rssMb(), rssBeforeMb: rss0, filterMb: ix.exact.bytes / 2 ** 20, nearMb: ('bytes' in ix.near ? Number((ix.near as { bytes: number }).bytes) : 0) / 2 ** 20, columnsMb: (ix.bytes - ix.exact.bytes) / 2 ** 20 });
+    const nearBytes = 'bytes' in ix.near ? Number((ix.near as { bytes: number }).bytes) : 0;
+    report({ part: 'load', items: ix.items, tokens: ix.exact.size, pdq: ix.near.size, wall: load.wall, cpu: load.cpu, rssMb: rssMb(), rssBeforeMb: rss0, filterMb: ix.exact.bytes / 2 ** 20, nearMb: nearBytes / 2 ** 20, columnsMb: (ix.bytes - ix.exact.bytes) / 2 ** 20 });
 
     const r = rng(20240601);
     const sampleSeqs = Array.from({ length: 2000 }, () => 1 + Math.floor(r() * items));
     const sample = await store.db.selectFrom('hub_match_items').select(['seq', 'tokens', 'pdq']).where('seq', 'in', sampleSeqs).execute();
-
-    // Exact tokens: the in-memory token map alone (1 % present).
-    const probes = Array.from({ length: 1_000_000 }, (_, i) => (i % 100 === 0 ? sample[i % sample.length]!.tokens : randomBytes(32)));
-    const filter = timed(() => {
-      let present = 0;
-      for (const t of probes) if (ix.exact.find(t).length > 0) present++;
-      return present;
-    });
-    report({ part: 'filter', lookups: probes.length, present: filter.value, perCpuSecond: probes.length / filter.cpu, perSecond: probes.length / filter.wall });
-
-    // Baselines: the same tokens in a SQLite B-tree keyed by token — looked up one by one, and written as
-    // publishing would write them (3 000 per transaction).
-    const raw = openSqlite(join(dir, 'tessera.db'));
-    const lookup = raw.prepare('select item_seq from bench_token_index where token = ?');
-    const dbProbes = probes.slice(0, 100_000);
-    const viaDb = timed(() => dbProbes.reduce((n, t) => n + (lookup.all(t).length > 0 ? 1 : 0), 0));
-    report({ part: 'db-lookup', lookups: dbProbes.length, present: viaDb.value, perCpuSecond: dbProbes.length / viaDb.cpu, perSecond: dbProbes.length / viaDb.wall });
-    const write = raw.prepare('insert into bench_token_index (token, item_seq) values (?, ?)');
-    const writes = timed(() => {
-      for (let k = 0; k < 40; k++) raw.transaction(() => {
-        for (let i = 0; i < 3000; i++) write.run(randomBytes(32), items + k * 3000 + i + 1);
-      })();
-    });
-    raw.close();
-    report({ part: 'db-write', tokens: 120_000, perCpuSecond: 120_000 / writes.cpu, perSecond: 120_000 / writes.wall });
 
     // Publishing exact tokens as a node does: 1 000 items x 3 tokens per request, 1 % of items hitting.
     const requests = items >= 5_000_000 ? 100 : 40;
@@ -181,7 +157,7 @@ async function childHub(file: string, items: number): Promise<void> {
         const hit = i % 100 === 0 ? sample[(k * 10 + i / 100) % sample.length]! : null;
         const tokens = [hit ? hit.tokens : randomBytes(32), randomBytes(32), randomBytes(32)].map((t) => t.toString('base64url'));
         const pdq = withPdq ? (hit ? flip(hit.pdq!, Math.floor(r() * 20), r) : randomBytes(32)).toString('hex') : undefined;
-        return { ref: randomUUID(), kind: 'media' as const, mode: 'full' as const, tokens, ...(pdq ? { pdq } : {}) };
+        return { ref: newId(), kind: 'media' as const, mode: 'full' as const, tokens, ...(pdq ? { pdq } : {}) };
       }),
     });
     const exactRequests = Array.from({ length: requests }, (_, k) => makeRequest(false, k));
@@ -221,6 +197,33 @@ async function childHub(file: string, items: number): Promise<void> {
     });
     const mediaItems = mediaRequests.length * 1000;
     report({ part: 'publish-media', items: mediaItems, hits: media.value, perCpuSecond: mediaItems / media.cpu, perSecond: mediaItems / media.wall });
+
+    // Measured last: a million probe buffers and the baseline's random writes would weigh on the figures above.
+    const probes = Array.from({ length: 1_000_000 }, (_, i) => (i % 100 === 0 ? sample[i % sample.length]!.tokens : randomBytes(32)));
+    const filter = timed(() => {
+      let present = 0;
+      for (const t of probes) if (ix.exact.find(t).length > 0) present++;
+      return present;
+    });
+    report({ part: 'filter', lookups: probes.length, present: filter.value, perCpuSecond: probes.length / filter.cpu, perSecond: probes.length / filter.wall });
+
+    // Baselines: the same tokens in a SQLite B-tree keyed by token, looked up one by one, and written as publishing
+    // would write them (3 000 per transaction).
+    const raw = openSqlite(join(dir, 'tessera.db'));
+    const lookup = raw.prepare('select item_seq from bench_token_index where token = ?');
+    const dbProbes = probes.slice(0, 100_000);
+    const viaDb = timed(() => dbProbes.reduce((n, t) => n + (lookup.all(t).length > 0 ? 1 : 0), 0));
+    report({ part: 'db-lookup', lookups: dbProbes.length, present: viaDb.value, perCpuSecond: dbProbes.length / viaDb.cpu, perSecond: dbProbes.length / viaDb.wall });
+    const write = raw.prepare('insert into bench_token_index (token, item_seq) values (?, ?)');
+    const insertBatch = raw.transaction((k: number) => {
+      for (let i = 0; i < 3000; i++) write.run(randomBytes(32), items + k * 3000 + i + 1);
+    });
+    const writes = timed(() => {
+      for (let k = 0; k < 40; k++) insertBatch(k);
+    });
+    raw.pragma('wal_checkpoint(TRUNCATE)');
+    raw.close();
+    report({ part: 'db-write', tokens: 120_000, perCpuSecond: 120_000 / writes.cpu, perSecond: 120_000 / writes.wall });
     report({ part: 'memory', maxRssMb: maxRssMb(), dbMb: statSync(join(dir, 'tessera.db')).size / 2 ** 20 });
   } finally {
     await store.close();
