@@ -418,8 +418,8 @@ describe('web app', () => {
     await visible(page.getByRole('cell', { name: 'Signed in' }));
     expect(new Set(await page.locator('table.table-audit td:nth-child(3)').allInnerTexts())).toEqual(new Set([ADMIN.username]));
 
-    // Clicking a case id keeps the other filters and narrows to that case.
-    await page.getByRole('button', { name: /^[0-9a-f]{8}…/ }).first().click();
+    // Clicking a case (shown by its reference) keeps the other filters and narrows to that case.
+    await page.getByRole('button', { name: /^PT-2026-/ }).first().click();
     await page.waitForURL(/caseId=/);
     expect(new URL(page.url()).searchParams.get('user')).toBe(ADMIN.username);
     await visible(rows);
