@@ -64,6 +64,18 @@ export interface Database {
   hub_match_changes: HubMatchChangesTable;
   location_assessments: LocationAssessmentsTable;
   location_assessment_versions: LocationAssessmentVersionsTable;
+  series: SeriesTable;
+  series_media: SeriesMediaTable;
+  series_proposals: SeriesProposalsTable;
+  media_tags: MediaTagsTable;
+  victims: VictimsTable;
+  victim_series: VictimSeriesTable;
+  clues: CluesTable;
+  identification_history: IdentificationHistoryTable;
+  identification_history_subjects: IdentificationHistorySubjectsTable;
+  series_notifications: SeriesNotificationsTable;
+  series_remote_status: SeriesRemoteStatusTable;
+  series_remote_hits: SeriesRemoteHitsTable;
 }
 
 export interface SettingsTable {
@@ -852,4 +864,172 @@ export interface LocationAssessmentVersionsTable {
   credible_set: string;
   created_by: string;
   created_at: string;
+}
+
+// Victim identification (migration 0007, issue 9).
+
+export interface SeriesTable {
+  id: string;
+  case_id: string;
+  /** The agency whose specialist created it. */
+  agency_id: string;
+  /** Short per-case code (S-001), what people and VICS exports call it. */
+  code: string;
+  name: string;
+  description: string;
+  /** active | merged | dissolved */
+  state: string;
+  merged_into: string | null;
+  /** unidentified | identified */
+  status: string;
+  identified_by: string | null;
+  identified_on: string | null;
+  identified_country: string | null;
+  /** agency (marked here) | import (a VICS file said so) */
+  identification_source: string | null;
+  version: number;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SeriesMediaTable {
+  case_id: string;
+  media_id: string;
+  series_id: string;
+  added_by: string;
+  added_at: string;
+}
+
+export interface SeriesProposalsTable {
+  id: string;
+  case_id: string;
+  /** sha256 of the kind, members and series: the same proposal keeps its key (and a dismissal sticks). */
+  key: string;
+  /** new | extend | merge */
+  kind: string;
+  /** JSON array: near-duplicate, camera-serial, tag, hash-set */
+  bases: string;
+  /** JSON object: what supports it (distances, serials, tags, set series names, victim-identified flags). */
+  evidence: string;
+  /** JSON array of media ids not in a series yet. */
+  media_ids: string;
+  /** JSON array of the series it extends or merges. */
+  series_ids: string;
+  size: number;
+  /** open | accepted | dismissed */
+  status: string;
+  computed_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  reason: string | null;
+  series_id: string | null;
+}
+
+export interface MediaTagsTable {
+  case_id: string;
+  media_id: string;
+  tag: string;
+  tagged_by: string;
+  tagged_at: string;
+}
+
+export interface VictimsTable {
+  id: string;
+  case_id: string;
+  agency_id: string;
+  /** Pseudonym (V-001): the only name that ever leaves the agency. */
+  code: string;
+  /** unidentified | identified | safeguarded */
+  status: string;
+  identified_by: string | null;
+  identified_on: string | null;
+  safeguarded_on: string | null;
+  country: string | null;
+  notes: string;
+  local_name_sealed: Buffer | null;
+  version: number;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface VictimSeriesTable {
+  victim_id: string;
+  series_id: string;
+}
+
+export interface CluesTable {
+  id: string;
+  case_id: string;
+  media_id: string;
+  agency_id: string;
+  /** object | logo | text | landscape | other */
+  kind: string;
+  label: string;
+  note: string;
+  /** JSON {x, y, w, h}: fractions of the upright picture. */
+  region: string;
+  crop_sha256: string | null;
+  crop_width: number | null;
+  crop_height: number | null;
+  shareable: number;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+export interface IdentificationHistoryTable {
+  id: string;
+  case_id: string;
+  /** series | victim */
+  subject_type: string;
+  subject_id: string;
+  action: string;
+  reason: string | null;
+  actor_id: string | null;
+  actor_name: string;
+  agency_id: string | null;
+  at: string;
+  /** JSON: what undoing the change needs (before and after). */
+  change: string;
+  reverts: string | null;
+  reverted_by: string | null;
+}
+
+export interface IdentificationHistorySubjectsTable {
+  event_id: string;
+  subject_id: string;
+}
+
+export interface SeriesNotificationsTable {
+  series_id: string;
+  from_agency_id: string;
+  to_agency_id: string;
+  /** identified | withdrawn */
+  status: string;
+  identified_on: string | null;
+  /** JSON array of hit ids named in the last notice. */
+  hits: string;
+  sent_at: string;
+}
+
+export interface SeriesRemoteStatusTable {
+  agency_id: string;
+  from_agency_id: string;
+  /** The sender's opaque id of its series. */
+  series_ref: string;
+  status: string;
+  identified_by: string;
+  identified_on: string | null;
+  changed_at: string;
+  received_at: string;
+}
+
+export interface SeriesRemoteHitsTable {
+  agency_id: string;
+  from_agency_id: string;
+  series_ref: string;
+  hit_id: string;
 }
