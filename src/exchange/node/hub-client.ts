@@ -85,7 +85,7 @@ export type HubClient = ReturnType<typeof createHubClient>;
 export function createHubClient(options: { hubUrl: string; agencyId: string; signingKey: () => Promise<PrivateKey<'sig'>> }) {
   const { hubUrl, agencyId } = options;
 
-  async function signedFetch(method: string, path: string, body?: string | Buffer, extra: RequestInit & { timeoutMs?: number } = {}): Promise<Response> {
+  async function signedFetch(method: string, path: string, body?: string | Uint8Array<ArrayBuffer>, extra: RequestInit & { timeoutMs?: number } = {}): Promise<Response> {
     const key = await options.signingKey();
     const signature = await signRequest(key, { agency: agencyId, method, path, digest: sha256Digest(body ?? '') });
     const headers: Record<string, string> = { [SIGNATURE_HEADER]: signature };
@@ -113,7 +113,7 @@ export function createHubClient(options: { hubUrl: string; agencyId: string; sig
 
     updateKeys: (update: string) => json<{ directoryVersion: number }>('POST', '/hub/v1/keys', { update }),
 
-    async putPart(envelopeId: string, partId: string, bytes: Buffer): Promise<{ stored: boolean }> {
+    async putPart(envelopeId: string, partId: string, bytes: Uint8Array<ArrayBuffer>): Promise<{ stored: boolean }> {
       const res = await signedFetch('PUT', `/hub/v1/parts/${envelopeId}/${partId}`, bytes);
       return (await res.json()) as { stored: boolean };
     },
