@@ -10,6 +10,7 @@ import { CasePage } from './pages/case-page.js';
 import { INTEL_ROUTES } from './pages/intel/routes.js';
 import { LoginPage } from './pages/login-page.js';
 import { MEDIA_ROUTES } from './pages/media/routes.js';
+import { MESSAGE_ROUTES } from './pages/messages/routes.js';
 import { PreferencesPage } from './pages/preferences-page.js';
 import { SecurityPage } from './pages/security-page.js';
 import { SetupPage } from './pages/setup-page.js';
@@ -35,6 +36,7 @@ const ROUTES: Route[] = [
   { pattern: '/cases/:id/edit', roles: CASE_ROLES, render: (p) => <CaseFormPage key={p.id} caseId={p.id!} /> },
   ...INTEL_ROUTES,
   ...MEDIA_ROUTES,
+  ...MESSAGE_ROUTES,
   { pattern: '/admin/users', roles: ['admin'], render: () => <UsersPage /> },
   { pattern: '/admin/agencies', roles: ['admin'], render: () => <AgenciesPage /> },
   { pattern: '/audit', roles: AUDIT_ROLES, render: () => <AuditPage /> },

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { Link, useLocation } from './router.js';
+import { MessagesNavLink } from './pages/messages/messages-nav.js';
 import { AUDIT_ROLES, CASE_ROLES, hasAnyRole, ROLE_LABELS } from './session/roles.js';
 import { useMe, useSession } from './session/session.js';
 import { countryName } from './ui/format.js';
@@ -127,6 +128,7 @@ export function Shell({ children }: { children: ReactNode }) {
               <NavLink to="/cases" icon={<FolderIcon />}>
                 Cases
               </NavLink>
+              <MessagesNavLink roles={roles} />
             </div>
           ) : null}
           {admin ? (
