@@ -8,6 +8,7 @@ import { CaseFormPage } from './pages/case-form-page.js';
 import { CaseListPage } from './pages/case-list-page.js';
 import { CasePage } from './pages/case-page.js';
 import { INTEL_ROUTES } from './pages/intel/routes.js';
+import { LOCATION_ROUTES } from './pages/location/routes.js';
 import { LoginPage } from './pages/login-page.js';
 import { MEDIA_ROUTES } from './pages/media/routes.js';
 import { MESSAGE_ROUTES } from './pages/messages/routes.js';
@@ -36,6 +37,7 @@ const ROUTES: Route[] = [
   { pattern: '/cases/:id/edit', roles: CASE_ROLES, render: (p) => <CaseFormPage key={p.id} caseId={p.id!} /> },
   ...INTEL_ROUTES,
   ...MEDIA_ROUTES,
+  ...LOCATION_ROUTES,
   ...MESSAGE_ROUTES,
   { pattern: '/admin/users', roles: ['admin'], render: () => <UsersPage /> },
   { pattern: '/admin/agencies', roles: ['admin'], render: () => <AgenciesPage /> },

@@ -14,6 +14,7 @@ import { ErrorNotice } from '../ui/notice.js';
 import { Empty, Loading, PageHeader, Section } from '../ui/page.js';
 import { useApi } from '../ui/use-api.js';
 import { CaseIntelPanel } from './intel/also-seen-in.js';
+import { CaseLocationPanel } from './location/case-location-panel.js';
 import { CaseMediaPanel } from './media/case-media-panel.js';
 
 const AUDIT_PAGE = 20;
@@ -319,6 +320,7 @@ export function CasePage({ caseId }: { caseId: string }) {
       </div>
       <CaseIntelPanel caseId={c.id} />
       <CaseMediaPanel c={c} />
+      <CaseLocationPanel c={c} />
       {version ? <CaseAudit caseId={c.id} version={version} /> : null}
     </>
   );
