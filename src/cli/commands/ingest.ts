@@ -87,7 +87,7 @@ export function registerIngestCommands(program: Command): void {
         process.on('SIGINT', onSigint);
         process.on('SIGTERM', onSigint);
         const estimate = tty ? await estimateInputs(paths) : undefined;
-        const width = Math.max(40, (process.stderr.columns ?? 100) - 1);
+        const width = Math.max(40, (process.stderr.columns || 100) - 1);
         try {
           const outcome = await services.ingest.run(ctx, record.id, {
             ...(options.workers !== undefined ? { workers: options.workers } : {}),
