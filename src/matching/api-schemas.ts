@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { HandlingCode } from '../intel/vocabulary.js';
-import { ItemSummarySchema } from './node/notices.js';
+import { ItemSummarySchema } from './item-summary.js';
 import { DisclosureModeSchema, HitStatusSchema, ItemKindSchema } from './vocabulary.js';
 
 /** The user API's documents for hits and matching settings; serialising through them keeps internals out. */

@@ -7,6 +7,7 @@ import { AuditPage } from './pages/audit-page.js';
 import { CaseFormPage } from './pages/case-form-page.js';
 import { CaseListPage } from './pages/case-list-page.js';
 import { CasePage } from './pages/case-page.js';
+import { HIT_ROUTES } from './pages/hits/routes.js';
 import { INTEL_ROUTES } from './pages/intel/routes.js';
 import { LOCATION_ROUTES } from './pages/location/routes.js';
 import { LoginPage } from './pages/login-page.js';
@@ -37,6 +38,7 @@ const ROUTES: Route[] = [
   { pattern: '/cases/:id/edit', roles: CASE_ROLES, render: (p) => <CaseFormPage key={p.id} caseId={p.id!} /> },
   ...INTEL_ROUTES,
   ...MEDIA_ROUTES,
+  ...HIT_ROUTES,
   ...LOCATION_ROUTES,
   ...MESSAGE_ROUTES,
   { pattern: '/admin/users', roles: ['admin'], render: () => <UsersPage /> },

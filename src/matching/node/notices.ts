@@ -6,6 +6,7 @@ import type { Exchange } from '../../exchange/exchange.js';
 import { PROTOCOL_VERSION, type NoticeContent } from '../../exchange/protocol.js';
 import { newId, nowIso } from '../../store/ids.js';
 import type { Database } from '../../store/schema.js';
+import { ItemSummarySchema, type ItemSummary } from '../item-summary.js';
 
 /**
  * What agencies tell each other about matching, as notices sealed end to end (the hub routes them unread):
@@ -31,16 +32,7 @@ export type KeyNoticeBody = Static<typeof KeyNoticeBody>;
 export const KeyRequestBody = Type.Object({ epoch: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
 export type KeyRequestBody = Static<typeof KeyRequestBody>;
 
-export const ItemSummarySchema = Type.Object(
-  {
-    kind: Type.Enum(['selector', 'media']),
-    type: Type.String({ maxLength: 40 }),
-    label: Type.String({ maxLength: 200 }),
-    since: Type.String({ maxLength: 10 }),
-  },
-  { additionalProperties: false },
-);
-export type ItemSummary = Static<typeof ItemSummarySchema>;
+export { ItemSummarySchema, type ItemSummary };
 
 export const HitDetailsBody = Type.Object(
   {

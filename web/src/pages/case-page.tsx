@@ -15,6 +15,7 @@ import { Empty, Loading, PageHeader, Section } from '../ui/page.js';
 import { useApi } from '../ui/use-api.js';
 import { CaseIntelPanel } from './intel/also-seen-in.js';
 import { CaseLocationPanel } from './location/case-location-panel.js';
+import { CaseMatchingPanel } from './hits/case-matching-page.js';
 import { CaseMediaPanel } from './media/case-media-panel.js';
 
 const AUDIT_PAGE = 20;
@@ -320,6 +321,7 @@ export function CasePage({ caseId }: { caseId: string }) {
       </div>
       <CaseIntelPanel caseId={c.id} />
       <CaseMediaPanel c={c} />
+      <CaseMatchingPanel c={c} />
       <CaseLocationPanel c={c} />
       {version ? <CaseAudit caseId={c.id} version={version} /> : null}
     </>

@@ -12,6 +12,7 @@ import { Empty, Loading, Section } from '../../ui/page.js';
 import { Pager } from '../../ui/pager.js';
 import { useApi } from '../../ui/use-api.js';
 import { AlsoSeenInList } from './also-seen-in.js';
+import { HitBadge, useCaseHits } from '../hits/item-hits.js';
 import { HandlingBadge, IntelFrame, SelectorBadge } from './intel-ui.js';
 import { HANDLING_CODES, SELECTOR_TYPE_LABELS, type CaseSelector, type HandlingCode, type Paged, type SelectorSource, type SelectorType } from './intel-types.js';
 
@@ -109,6 +110,7 @@ export function SelectorsPage({ caseId }: { caseId: string }) {
   const [actionError, setActionError] = useState<unknown>(null);
   const [sources, setSources] = useState<CaseSelector | null>(null);
   const [adding, setAdding] = useState(false);
+  const hits = useCaseHits(caseId);
   const go = (next: { status?: string; type?: string; page?: number }) =>
     navigate(withQuery(`/cases/${caseId}/selectors`, { status: next.status ?? status, type: next.type ?? type, page: next.page && next.page > 1 ? next.page : undefined }));
 
@@ -177,7 +179,7 @@ export function SelectorsPage({ caseId }: { caseId: string }) {
                         <SelectorBadge selector={s} />
                       </td>
                       <td>
-                        <span className="selector-value">{s.normalised}</span>
+                        <span className="selector-value">{s.normalised}</span> <HitBadge hits={hits.get(`selector:${s.id}`)} />
                         {s.raw !== s.normalised ? <p className="muted small">written “{s.raw}”</p> : null}
                         {s.reason ? <p className="small text-danger">{s.reason}</p> : s.note ? <p className="muted small">{s.note}</p> : null}
                       </td>

@@ -10,6 +10,7 @@ import { ErrorNotice } from '../../ui/notice.js';
 import { Empty, Loading, Section } from '../../ui/page.js';
 import { useApi } from '../../ui/use-api.js';
 import { GpsMap } from './gps-map.js';
+import { ItemHits } from '../hits/item-hits.js';
 import { MediaFrame } from './media-frame.js';
 import { CATEGORY_KEYS, CATEGORY_LABELS, CATEGORY_SHORT, formatBytes, formatDuration, mediaUrl, PROBLEM_LABELS, type MediaCategory, type MediaDetail } from './media-types.js';
 
@@ -107,6 +108,7 @@ function Detail({ c, mediaId }: { c: Case; mediaId: string }) {
         <Categoriser c={c} item={item} onChange={categorise} />
       </div>
       <div className="media-detail-side">
+        <ItemHits caseId={c.id} kind="media" itemId={item.id} />
         <Section title="What it is" id="media-facts">
           <dl className="details-grid">
             <Row label="Type">
