@@ -46,7 +46,7 @@ async function apiSession(base: string, username: string, password: string) {
     const res = await fetch(`${base}/api/v1${path}`, {
       method,
       headers: { cookie, 'x-csrf-token': csrf, ...(body !== undefined && !raw ? { 'content-type': 'application/json' } : {}), ...headers },
-      ...(body !== undefined ? { body: raw ? (body as BodyInit) : JSON.stringify(body) } : {}),
+      ...(body !== undefined ? { body: raw ? (body as unknown as RequestInit['body']) : JSON.stringify(body) } : {}),
     });
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
     return (res.status === 204 ? undefined : await res.json()) as T;
