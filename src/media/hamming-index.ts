@@ -15,17 +15,24 @@ export const MAX_RADIUS = 63;
 /** Ids are storage positions in one typed array, addressed with 32-bit integer arithmetic (8 words an id). */
 export const MAX_ID = 2 ** 28 - 1;
 const PAGE_V1 = 1 << 16;
+const BLOCK_BITS = 12;
+const BLOCK = 1 << BLOCK_BITS;
 
 /** Per-id state. Postings are not trusted about the current hash: every candidate is verified against storage. */
 const ABSENT = 0;
 const IN_MAIN = 1;
 const PENDING = 2;
 
-/** Chunk widths of the main tables: 12 chunks, 4 x 22 + 8 x 21 bits. */
+/** Chunk widths of the main tables: 12 chunks, 8 x 22 + 4 x 20 bits (see the header for why). */
 const MAIN_WIDTHS = [22, 22, 22, 22, 22, 22, 22, 22, 20, 20, 20, 20];
 /** The pending (not yet merged) entries are few, so they sit in 16 chained tables of 16 bits (4 MB of heads). */
 const PENDING_WIDTHS = Array.from({ length: 16 }, () => 16);
+/** The layouts, for tests that aim at chunk boundaries. */
+export const CHUNK_WIDTHS: readonly number[] = MAIN_WIDTHS;
+export const PENDING_CHUNK_WIDTHS: readonly number[] = PENDING_WIDTHS;
 const PENDING_BUCKETS = 1 << 16;
+/** Pending entries plus stale postings past which they are folded into the tables (a pass over them). */
+export const PENDING_LIMIT = 32768;
 
 /** Cost model, in nanoseconds on the benchmark machine, used to share the radius among chunks and to pick a scan. */
 const PROBE_NS = 40;
@@ -48,7 +55,7 @@ function toWords(hash: string | Hash256Words): Hash256Words {
 }
 
 /** Bits [start, start + bits) of the hash at words[off..off+8), most significant first (hex order); bits <= 24. */
-function bitsAt(words: ArrayLike<number>, off: number, start: number, bits: number): number {
+export function bitsAt(words: ArrayLike<number>, off: number, start: number, bits: number): number {
   const w = off + (start >>> 5);
   const b = start & 31;
   const head = (words[w]! << b) >>> (32 - bits);
@@ -125,7 +132,7 @@ function planFor(keyBits: readonly number[], n: number, radius: number): Plan {
 
 /** Key width per table: the chunk width, capped near log2(n) so that a small index keeps small tables. */
 function keyBitsFor(widths: readonly number[], n: number): number[] {
-  const cap = Math.max(10, Math.ceil(Math.log2(n + 1)));
+  const cap = Math.max(10, Math.ceil(Math.log2(n + 1)) + 1);
   return widths.map((w) => Math.min(w, cap));
 }
 
@@ -143,17 +150,58 @@ function startsOf(widths: readonly number[]): number[] {
 const MAIN_STARTS = startsOf(MAIN_WIDTHS);
 const PENDING_STARTS = startsOf(PENDING_WIDTHS);
 
-/** One CSR table: bucket v's ids are ids[offsets[v]..offsets[v+1]), ascending; 3 bytes an id, or 4 (`wide`). */
+/**
+ * One CSR table: bucket v's ids are ids[offsets[v]..offsets[v+1]), 3 bytes an id (little-endian), or 4 (`wide`).
+ * `offsets` has two spare entries (the counting trick of `rebuild`); the id arrays have slack for folds and one
+ * padding entry, so that reading "the first id" of an empty last bucket stays in bounds.
+ */
 interface Table {
   offsets: Uint32Array;
   ids3: Uint8Array;
   ids4: Uint32Array;
 }
 
+const EMPTY_TABLE: Table = { offsets: new Uint32Array(0), ids3: new Uint8Array(0), ids4: new Uint32Array(0) };
+
+function capacityOf(table: Table, wide: boolean): number {
+  return wide ? table.ids4.length - 1 : table.ids3.length / 3 - 1;
+}
+
+/** Spare postings per table, so that folds rarely reallocate (untouched until used, so not resident). */
+function slackFor(n: number): number {
+  return Math.max(PENDING_LIMIT, n >>> 4);
+}
+
+function postingAt(ids: Uint8Array | Uint32Array, j: number, wide: boolean): number {
+  return wide ? ids[j]! : ids[j * 3]! | (ids[j * 3 + 1]! << 8) | (ids[j * 3 + 2]! << 16);
+}
+
+function setPosting(ids: Uint8Array | Uint32Array, j: number, id: number, wide: boolean): void {
+  if (wide) {
+    ids[j] = id;
+  } else {
+    ids[j * 3] = id;
+    ids[j * 3 + 1] = id >>> 8;
+    ids[j * 3 + 2] = id >>> 16;
+  }
+}
+
+function sameKeys(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((k, i) => k === b[i]);
+}
+
+export interface HammingIndexOptions {
+  /** Answer every radius from the tables, never by a linear scan (tests: the scan is otherwise chosen when cheaper). */
+  tablesOnly?: boolean;
+}
+
 export class HammingIndex {
+  private readonly tablesOnly: boolean;
   /** 8 words per id, at [8 id, 8 id + 8); `capacity` ids. */
   private hashes: Uint32Array = new Uint32Array(0);
   private state: Uint8Array = new Uint8Array(0);
+  /** Present ids per block of BLOCK ids: loops over storage skip empty blocks, so sparse ids cost no time or file. */
+  private live: Uint32Array = new Uint32Array(0);
   private capacity = 0;
   /** One past the highest id ever stored: scans and merges stop there. */
   private span = 0;
@@ -164,11 +212,18 @@ export class HammingIndex {
   /** Ids in the tables are 4 bytes (some id >= 2^24 at the last merge). */
   private wide = false;
   private mainCount = 0;
-  /** Postings made stale (removed or replaced ids) since the last merge: they cost time, never correctness. */
+  /**
+   * Postings made stale (removed or replaced ids) since the last merge: they cost time, never correctness. Each is
+   * kept with the hash it was indexed under, so that a fold finds it in its buckets without scanning the tables.
+   */
   private mainDirty = 0;
+  private staleIds: Uint32Array = new Uint32Array(0);
+  private staleWords: Uint32Array = new Uint32Array(0);
   /** Present ids may be missing from the tables (addMany with deferMerge, storage growth): merge before searching. */
   private unmerged = false;
   private plans = new Map<number, Plan>();
+  /** Plans for the pending tables, by radius, with the pending count they were made for. */
+  private pendingPlans = new Map<number, Plan & { n: number }>();
 
   private pendingHead: Int32Array[] = [];
   private pendingNext: Int32Array[] = [];
@@ -182,6 +237,10 @@ export class HammingIndex {
   /** Sink for the loads that only bring cache lines in (kept observable so that the compiler keeps them). */
   private touched = 0;
 
+  constructor(options: HammingIndexOptions = {}) {
+    this.tablesOnly = options.tablesOnly ?? false;
+  }
+
   /** Number of hashes held. */
   get size(): number {
     return this.count;
@@ -192,20 +251,45 @@ export class HammingIndex {
   }
 
   /**
-   * Grows storage to hold ids below `end`. Growing copies the hashes, so the tables are dropped first (they are
-   * rebuilt at the next search) to keep the peak at two copies of the hashes rather than that plus the tables.
+   * Grows storage to hold ids below `end`. Capacity beyond the highest id costs address space, not memory (the pages
+   * are not touched), so it grows by half at a time. Growing copies the hashes: when the tables are large they are
+   * dropped first (rebuilt at the next search), so that the peak is two copies of the hashes, not that plus tables.
    */
   private reserve(end: number): void {
     if (end <= this.capacity) return;
-    const capacity = Math.min(MAX_ID + 1, Math.max(end, 1024, Math.ceil(this.capacity * 1.5)));
     if (this.tables.length > 0 && this.capacity >= 1 << 20) this.dropTables();
+    this.resize(Math.max(end, 1024, Math.ceil(this.capacity * 1.5)));
+  }
+
+  private resize(capacity: number): void {
+    capacity = Math.min(MAX_ID + 1, capacity);
+    if (capacity <= this.capacity) return;
     const hashes = new Uint32Array(capacity * 8);
-    hashes.set(this.hashes.subarray(0, this.span * 8));
     const state = new Uint8Array(capacity);
-    state.set(this.state.subarray(0, this.span));
+    // Empty blocks are not copied, so that sparse ids do not make the copy touch (commit) memory.
+    for (const [lo, hi] of this.liveRanges()) {
+      hashes.set(this.hashes.subarray(lo * 8, hi * 8), lo * 8);
+      state.set(this.state.subarray(lo, hi), lo);
+    }
+    const live = new Uint32Array(Math.ceil(capacity / BLOCK));
+    live.set(this.live);
     this.hashes = hashes;
     this.state = state;
+    this.live = live;
     this.capacity = capacity;
+  }
+
+  /** [lo, hi) id ranges covering every present id: whole runs of non-empty blocks, clipped to the span. */
+  private liveRanges(): [number, number][] {
+    const out: [number, number][] = [];
+    const blocks = Math.ceil(this.span / BLOCK);
+    for (let b = 0; b < blocks; b++) {
+      if (this.live[b] === 0) continue;
+      const lo = b * BLOCK;
+      while (b + 1 < blocks && this.live[b + 1] !== 0) b++;
+      out.push([lo, Math.min(this.span, (b + 1) * BLOCK)]);
+    }
+    return out;
   }
 
   private dropTables(): void {
@@ -226,33 +310,40 @@ export class HammingIndex {
     return this.has(id) ? this.hashes.slice(id * 8, id * 8 + 8) : undefined;
   }
 
-  /** Adds or replaces the hash of `id`. */
-  add(id: number, hash: string | Hash256Words): void {
-    this.checkId(id);
-    const h = toWords(hash);
-    this.reserve(id + 1);
+  /** Stores the hash of `id`; false when it was already stored unchanged. */
+  private put(id: number, h: ArrayLike<number>, from: number): boolean {
     const o = id * 8;
     const hashes = this.hashes;
     const state = this.state[id]!;
     if (state !== ABSENT) {
       let same = true;
-      for (let k = 0; k < 8; k++) if (hashes[o + k] !== h[k]) same = false;
-      if (same) return;
-      if (state === IN_MAIN) this.mainDirty++;
+      for (let k = 0; k < 8; k++) if (hashes[o + k] !== h[from + k]) same = false;
+      if (same) return false;
+      if (state === IN_MAIN) this.markStale(id);
     } else {
       this.count++;
+      this.live[id >>> BLOCK_BITS]!++;
     }
-    hashes.set(h, o);
+    for (let k = 0; k < 8; k++) hashes[o + k] = h[from + k]!;
     this.state[id] = PENDING;
     if (id >= this.span) this.span = id + 1;
-    if (this.unmerged) return;
+    return true;
+  }
+
+  /** Adds or replaces the hash of `id`. */
+  add(id: number, hash: string | Hash256Words): void {
+    this.checkId(id);
+    const h = toWords(hash);
+    this.reserve(id + 1);
+    if (!this.put(id, h, 0) || this.unmerged) return;
     this.pushPending(id);
-    if (this.pendingCount + this.mainDirty > Math.max(65536, this.mainCount >>> 3)) this.merge();
+    if (this.pendingCount + this.mainDirty > PENDING_LIMIT) this.merge();
   }
 
   /**
-   * Adds many hashes at once and merges once at the end (start-up rebuild, bulk import): `hashes` holds 8 words per
-   * id, in the order of `ids`. With `deferMerge`, successive batches merge once, at the next search or `merge()`.
+   * Adds or replaces many hashes at once (start-up rebuild, bulk import): `hashes` holds 8 words per id, in the order
+   * of `ids`. Unchanged hashes are skipped; a few changes go the way of `add`, many mark the tables for a rebuild,
+   * which happens at the end, or with `deferMerge` once for successive batches, at the next search or `merge()`.
    */
   addMany(ids: ArrayLike<number>, hashes: Uint32Array, options: { deferMerge?: boolean } = {}): void {
     if (hashes.length !== ids.length * 8) throw new Error('addMany: hashes must hold 8 words per id');
@@ -262,26 +353,40 @@ export class HammingIndex {
       end = Math.max(end, ids[i]! + 1);
     }
     this.reserve(end);
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i]!;
-      const state = this.state[id]!;
-      if (state === ABSENT) this.count++;
-      else if (state === IN_MAIN) this.mainDirty++;
-      this.hashes.set(hashes.subarray(i * 8, i * 8 + 8), id * 8);
-      // Not chained into the pending tables: the merge indexes every present id from storage.
-      this.state[id] = PENDING;
+    const changed: number[] = [];
+    for (let i = 0; i < ids.length; i++) if (this.put(ids[i]!, hashes, i * 8)) changed.push(ids[i]!);
+    if (!this.unmerged) {
+      if (this.pendingCount + this.mainDirty + changed.length <= PENDING_LIMIT) for (const id of changed) this.pushPending(id);
+      else this.unmerged = true;
     }
-    if (end > this.span) this.span = end;
-    this.unmerged = true;
     if (!options.deferMerge) this.merge();
   }
 
   remove(id: number): boolean {
     if (!this.has(id)) return false;
-    if (this.state[id] === IN_MAIN) this.mainDirty++;
+    if (this.state[id] === IN_MAIN) this.markStale(id);
     this.state[id] = ABSENT;
     this.count--;
+    this.live[id >>> BLOCK_BITS]!--;
+    if (this.pendingCount + this.mainDirty > PENDING_LIMIT) this.merge();
     return true;
+  }
+
+  /** Records that the postings of `id` (IN_MAIN, with its hash still in storage) are stale. */
+  private markStale(id: number): void {
+    const e = this.mainDirty;
+    if (e >= this.staleIds.length) {
+      const cap = Math.max(1024, this.staleIds.length * 2);
+      const ids = new Uint32Array(cap);
+      ids.set(this.staleIds);
+      const words = new Uint32Array(cap * 8);
+      words.set(this.staleWords);
+      this.staleIds = ids;
+      this.staleWords = words;
+    }
+    this.staleIds[e] = id;
+    this.staleWords.set(this.hashes.subarray(id * 8, id * 8 + 8), e * 8);
+    this.mainDirty++;
   }
 
   private pushPending(id: number): void {
@@ -314,57 +419,161 @@ export class HammingIndex {
   }
 
   /**
-   * Rebuilds the tables from every present id, one table at a time: the keys of all ids are computed once into a
-   * scratch array, counted, and the ids placed in id order (ascending within each bucket, so a bucket's hashes are
-   * read in storage order). The old tables are dropped first, so the peak is one set of tables.
+   * Makes every stored hash part of the tables: after bulk additions a rebuild, otherwise the pending entries are
+   * folded into the tables in place (and stale postings dropped), which costs a sequential pass over them rather
+   * than a rebuild. Nothing to do when nothing changed.
    */
   merge(): void {
+    const changed = this.pendingCount + this.mainDirty > 0;
+    const layoutChanged = this.tables.length === 0 || !sameKeys(this.keyBits, keyBitsFor(MAIN_WIDTHS, this.count)) || (!this.wide && this.span > 1 << 24);
+    if (this.unmerged || (changed && layoutChanged)) this.rebuild();
+    else if (changed) this.fold();
+  }
+
+  /**
+   * Builds the tables from every present id, one table at a time: count the bucket sizes, then place the ids in id
+   * order (ascending within each bucket, so a bucket's hashes are read in storage order). The arrays of the previous
+   * tables are reused when they fit, so that the old tables are not garbage waiting for a collection next to the new.
+   */
+  private rebuild(): void {
     const n = this.count;
     const span = this.span;
     const wide = span > 1 << 24;
     const keyBits = keyBitsFor(MAIN_WIDTHS, n);
+    const old = sameKeys(keyBits, this.keyBits) && wide === this.wide ? this.tables : [];
     this.tables = [];
+    // Room to grow before storage must be copied again (address space only until used).
+    if (old.length === 0) this.resize(span + (span >>> 1));
     const hashes = this.hashes;
     const state = this.state;
-    const ids = new Uint32Array(n);
-    let k = 0;
-    for (let id = 0; id < span; id++) if (state[id] !== ABSENT) ids[k++] = id;
-    const keys = new Uint32Array(n);
+    const slack = slackFor(n);
+    const ranges = this.liveRanges();
     const tables: Table[] = [];
     for (let t = 0; t < MAIN_WIDTHS.length; t++) {
       const bits = keyBits[t]!;
       const start = MAIN_STARTS[t]!;
-      // Counting into c[key + 2] and placing with c[key + 1]++ leaves c[0..2^bits] as the offsets.
-      const c = new Uint32Array((1 << bits) + 2);
-      for (let i = 0; i < n; i++) {
-        const key = bitsAt(hashes, ids[i]! * 8, start, bits);
-        keys[i] = key;
-        c[key + 2]!++;
-      }
+      const prev = old[t];
+      // Counting into c[key + 2] and placing with c[key + 1]++ leaves c[0..2^bits] as the offsets. Keys are computed
+      // twice rather than kept: a key array would add 4 bytes per hash to the peak.
+      const c = prev ? prev.offsets : new Uint32Array((1 << bits) + 2);
+      c.fill(0);
+      for (const [lo, hi] of ranges) for (let id = lo; id < hi; id++) if (state[id] !== ABSENT) c[bitsAt(hashes, id << 3, start, bits) + 2]!++;
       for (let v = 2; v < c.length; v++) c[v]! += c[v - 1]!;
       if (wide) {
-        const out = new Uint32Array(n + 1);
-        for (let i = 0; i < n; i++) out[c[keys[i]! + 1]!++] = ids[i]!;
-        tables.push({ offsets: c.subarray(0, c.length - 1), ids3: new Uint8Array(0), ids4: out });
+        const out = prev && capacityOf(prev, true) >= n ? prev.ids4 : new Uint32Array(n + slack + 1);
+        for (const [lo, hi] of ranges) for (let id = lo; id < hi; id++) if (state[id] !== ABSENT) out[c[bitsAt(hashes, id << 3, start, bits) + 1]!++] = id;
+        tables.push({ offsets: c, ids3: new Uint8Array(0), ids4: out });
       } else {
-        const out = new Uint8Array(n * 3 + 3);
-        for (let i = 0; i < n; i++) {
-          const at = c[keys[i]! + 1]!++ * 3;
-          const id = ids[i]!;
-          out[at] = id;
-          out[at + 1] = id >>> 8;
-          out[at + 2] = id >>> 16;
+        const out = prev && capacityOf(prev, false) >= n ? prev.ids3 : new Uint8Array((n + slack + 1) * 3);
+        for (const [lo, hi] of ranges) {
+          for (let id = lo; id < hi; id++) {
+            if (state[id] === ABSENT) continue;
+            const at = c[bitsAt(hashes, id << 3, start, bits) + 1]!++ * 3;
+            out[at] = id;
+            out[at + 1] = id >>> 8;
+            out[at + 2] = id >>> 16;
+          }
         }
-        tables.push({ offsets: c.subarray(0, c.length - 1), ids3: out, ids4: new Uint32Array(0) });
+        tables.push({ offsets: c, ids3: out, ids4: new Uint32Array(0) });
       }
+      if (prev) old[t] = EMPTY_TABLE;
     }
-    for (let i = 0; i < n; i++) state[ids[i]!] = IN_MAIN;
+    for (const [lo, hi] of ranges) for (let id = lo; id < hi; id++) if (state[id] !== ABSENT) state[id] = IN_MAIN;
     this.tables = tables;
     this.keyBits = keyBits;
     this.wide = wide;
     this.mainCount = n;
     this.mainDirty = 0;
     this.unmerged = false;
+    this.plans.clear();
+    this.clearPending();
+  }
+
+  /**
+   * Folds the pending entries into the tables in place. Per table: find each stale posting in its bucket and close the
+   * gaps by moving the runs between them down (copyWithin), then insert the new postings from the back, moving the
+   * runs between insertion points up, and finally shift the offsets. The id arrays keep slack for this; a table
+   * without enough is reallocated (one at a time). The cost is a few memmoves of each table, not a rebuild.
+   */
+  private fold(): void {
+    const state = this.state;
+    // Live pending ids, each once (an id replaced twice has two entries; a removed one is no longer pending).
+    const live = Array.from(new Set(this.pendingId.subarray(0, this.pendingCount))).filter((id) => state[id] === PENDING);
+    const p = live.length;
+    const d = this.mainDirty;
+    const wide = this.wide;
+    const unit = wide ? 1 : 3;
+    const ins = new Float64Array(p);
+    const delAt = new Float64Array(d);
+    const delKey = new Uint32Array(d);
+    const before = this.mainCount;
+    const n = before - d + p;
+    for (let t = 0; t < this.tables.length; t++) {
+      const bits = this.keyBits[t]!;
+      const start = MAIN_STARTS[t]!;
+      const buckets = 1 << bits;
+      const table = this.tables[t]!;
+      const offsets = table.offsets;
+      let ids: Uint8Array | Uint32Array = wide ? table.ids4 : table.ids3;
+      // 1. Cut the stale postings out.
+      for (let i = 0; i < d; i++) {
+        const id = this.staleIds[i]!;
+        const key = bitsAt(this.staleWords, i * 8, start, bits);
+        let at = -1;
+        for (let j = offsets[key]!; j < offsets[key + 1]! && at < 0; j++) if (postingAt(ids, j, wide) === id) at = j;
+        if (at < 0) throw new Error(`Hamming index: stale posting of id ${id} not found (internal error)`);
+        delAt[i] = at;
+        delKey[i] = key;
+      }
+      delAt.sort();
+      delKey.sort();
+      for (let i = 0; i < d; i++) {
+        const from = delAt[i]! + 1;
+        const to = i + 1 < d ? delAt[i + 1]! : before;
+        ids.copyWithin((from - i - 1) * unit, from * unit, to * unit);
+      }
+      const kept = before - d;
+      if (n > capacityOf(table, wide)) {
+        const grown: Uint8Array | Uint32Array = wide ? new Uint32Array(n + slackFor(n) + 1) : new Uint8Array((n + slackFor(n) + 1) * 3);
+        grown.set(ids.subarray(0, kept * unit));
+        ids = grown;
+        this.tables[t] = wide ? { offsets, ids3: table.ids3, ids4: grown as Uint32Array } : { offsets, ids3: grown as Uint8Array, ids4: table.ids4 };
+      }
+      // 2. Insert, from the back; key * 2^28 + id is exact in a double, so one numeric sort orders them by key.
+      for (let i = 0; i < p; i++) ins[i] = bitsAt(this.hashes, live[i]! * 8, start, bits) * 2 ** 28 + live[i]!;
+      ins.sort();
+      let readEnd = kept;
+      let writeEnd = n;
+      let delBelow = d;
+      for (let i = p - 1; i >= 0; i--) {
+        const key = Math.floor(ins[i]! / 2 ** 28);
+        const id = ins[i]! - key * 2 ** 28;
+        // End of bucket `key` once the stale postings are out: its old end less the deletions at or below it.
+        while (delBelow > 0 && delKey[delBelow - 1]! > key) delBelow--;
+        const runStart = offsets[key + 1]! - delBelow;
+        const run = readEnd - runStart;
+        ids.copyWithin((writeEnd - run) * unit, runStart * unit, readEnd * unit);
+        setPosting(ids, writeEnd - run - 1, id, wide);
+        writeEnd -= run + 1;
+        readEnd = runStart;
+      }
+      // 3. Offsets: bucket v starts later by the insertions, earlier by the deletions, of smaller keys.
+      let shift = 0;
+      for (let v = 0, i = 0, j = 0; v <= buckets; v++) {
+        while (i < p && ins[i]! < v * 2 ** 28) {
+          i++;
+          shift++;
+        }
+        while (j < d && delKey[j]! < v) {
+          j++;
+          shift--;
+        }
+        offsets[v]! += shift;
+      }
+    }
+    for (const id of live) state[id] = IN_MAIN;
+    this.mainCount = n;
+    this.mainDirty = 0;
     this.plans.clear();
     this.clearPending();
   }
@@ -394,7 +603,7 @@ export class HammingIndex {
     const q = toWords(hash);
     const out: IndexHit[] = [];
     const plan = this.planOf(radius);
-    if (plan.cost >= SCAN_NS * (this.mainCount + this.pendingCount)) {
+    if (!this.tablesOnly && plan.cost >= SCAN_NS * (this.mainCount + this.pendingCount)) {
       this.scan(q, radius, out);
     } else {
       if (this.mainCount > 0) this.searchMain(q, radius, plan.probe, out);
@@ -501,12 +710,16 @@ export class HammingIndex {
   }
 
   private searchPending(q: Hash256Words, radius: number, out: IndexHit[]): void {
-    const plan = planFor(PENDING_WIDTHS, this.pendingCount, radius);
+    let plan = this.pendingPlans.get(radius);
+    if (!plan || plan.n > this.pendingCount * 2 || plan.n * 2 < this.pendingCount) {
+      plan = { ...planFor(PENDING_WIDTHS, this.pendingCount, radius), n: this.pendingCount };
+      this.pendingPlans.set(radius, plan);
+    }
     const check = (id: number): void => {
       const d = distanceAt(this.hashes, id * 8, q, radius);
       if (d <= radius && this.state[id] !== ABSENT) out.push({ id, distance: d });
     };
-    if (plan.cost >= SCAN_NS * this.pendingCount) {
+    if (!this.tablesOnly && plan.cost >= SCAN_NS * this.pendingCount) {
       for (let e = 0; e < this.pendingCount; e++) check(this.pendingId[e]!);
       return;
     }
@@ -527,10 +740,12 @@ export class HammingIndex {
   private scan(q: Hash256Words, radius: number, out: IndexHit[]): void {
     const state = this.state;
     const hashes = this.hashes;
-    for (let id = 0; id < this.span; id++) {
-      if (state[id] === ABSENT) continue;
-      const d = distanceAt(hashes, id * 8, q, radius);
-      if (d <= radius) out.push({ id, distance: d });
+    for (const [lo, hi] of this.liveRanges()) {
+      for (let id = lo; id < hi; id++) {
+        if (state[id] === ABSENT) continue;
+        const d = distanceAt(hashes, id << 3, q, radius);
+        if (d <= radius) out.push({ id, distance: d });
+      }
     }
   }
 
@@ -554,7 +769,7 @@ export class HammingIndex {
 
   /** Writes the index (merged first) so that `load` reads it back without rebuilding. */
   save(path: string): void {
-    if (this.pendingCount > 0 || this.mainDirty > 0 || this.unmerged) this.merge();
+    this.merge();
     const fd = openSync(path, 'w');
     try {
       const put = (view: ArrayBufferView): void => {
@@ -565,11 +780,18 @@ export class HammingIndex {
       put(Buffer.from(MAGIC, 'latin1'));
       put(new Uint32Array([this.span, this.count, this.wide ? 4 : 3, this.tables.length]));
       put(Uint8Array.from(this.keyBits));
-      put(this.hashes.subarray(0, this.span * 8));
-      put(this.state.subarray(0, this.span));
-      for (const table of this.tables) {
-        put(table.offsets);
-        const n = table.offsets[table.offsets.length - 1]!;
+      const blocks = Math.ceil(this.span / BLOCK);
+      put(Uint8Array.from({ length: blocks }, (_, b) => (this.live[b] ? 1 : 0)));
+      for (let b = 0; b < blocks; b++) {
+        if (!this.live[b]) continue;
+        const lo = b * BLOCK;
+        const hi = Math.min(this.span, lo + BLOCK);
+        put(this.hashes.subarray(lo * 8, hi * 8));
+        put(this.state.subarray(lo, hi));
+      }
+      for (const [t, table] of this.tables.entries()) {
+        put(table.offsets.subarray(0, (1 << this.keyBits[t]!) + 1));
+        const n = table.offsets[1 << this.keyBits[t]!]!;
         put(this.wide ? table.ids4.subarray(0, n) : table.ids3.subarray(0, n * 3));
       }
     } finally {
@@ -577,7 +799,7 @@ export class HammingIndex {
     }
   }
 
-  static load(path: string): HammingIndex {
+  static load(path: string, options: HammingIndexOptions = {}): HammingIndex {
     const fd = openSync(path, 'r');
     try {
       let pos = 0;
@@ -593,26 +815,36 @@ export class HammingIndex {
         return view;
       };
       const magic = Buffer.from(get(new Uint8Array(8))).toString('latin1');
-      if (magic === MAGIC_V1) return loadV1(get);
+      if (magic === MAGIC_V1) return loadV1(get, options);
       if (magic !== MAGIC) throw new Error(`${path} is not a Tessera Hamming index file`);
       const [span, count, idBytes, tables] = get(new Uint32Array(4)) as unknown as [number, number, number, number];
       const keyBits = Array.from(get(new Uint8Array(tables)));
-      if (tables !== MAIN_WIDTHS.length || keyBits.some((k, t) => k > MAIN_WIDTHS[t]!) || span > MAX_ID + 1) throw new Error(`${path}: unsupported index layout`);
-      const idx = new HammingIndex();
-      idx.reserve(span);
-      get(idx.hashes.subarray(0, span * 8));
-      get(idx.state.subarray(0, span));
+      if (tables !== MAIN_WIDTHS.length || keyBits.some((k, t) => k > MAIN_WIDTHS[t]!) || span > MAX_ID + 1 || (idBytes !== 3 && idBytes !== 4)) throw new Error(`${path}: unsupported index layout`);
+      const idx = new HammingIndex(options);
+      idx.resize(span + (span >>> 1));
+      const present = get(new Uint8Array(Math.ceil(span / BLOCK)));
+      for (let b = 0; b < present.length; b++) {
+        if (!present[b]) continue;
+        const lo = b * BLOCK;
+        const hi = Math.min(span, lo + BLOCK);
+        get(idx.hashes.subarray(lo * 8, hi * 8));
+        get(idx.state.subarray(lo, hi));
+        let live = 0;
+        for (let id = lo; id < hi; id++) if (idx.state[id] !== ABSENT) live++;
+        idx.live[b] = live;
+      }
       idx.span = span;
       idx.count = count;
       idx.tables = keyBits.map((k) => {
-        const offsets = get(new Uint32Array((1 << k) + 1));
+        const offsets = new Uint32Array((1 << k) + 2);
+        get(offsets.subarray(0, (1 << k) + 1));
         const n = offsets[1 << k]!;
         if (idBytes === 4) {
-          const ids4 = new Uint32Array(n + 1);
+          const ids4 = new Uint32Array(n + slackFor(n) + 1);
           get(ids4.subarray(0, n));
           return { offsets, ids3: new Uint8Array(0), ids4 };
         }
-        const ids3 = new Uint8Array(n * 3 + 3);
+        const ids3 = new Uint8Array((n + slackFor(n) + 1) * 3);
         get(ids3.subarray(0, n * 3));
         return { offsets, ids3, ids4: new Uint32Array(0) };
       });
@@ -630,7 +862,7 @@ export class HammingIndex {
  * Version 1 files (16 x 16 tables, 64 Ki-id pages of hashes, each followed by one presence byte per id): the hashes
  * are read and the tables rebuilt in the current layout.
  */
-function loadV1(get: <T extends ArrayBufferView>(view: T) => T): HammingIndex {
+function loadV1(get: <T extends ArrayBufferView>(view: T) => T, options: HammingIndexOptions): HammingIndex {
   const [pages] = get(new Uint32Array(4)) as unknown as [number];
   const present = get(new Uint8Array(pages));
   const ids: number[] = [];
@@ -647,7 +879,7 @@ function loadV1(get: <T extends ArrayBufferView>(view: T) => T): HammingIndex {
       words.push(pageWords.slice(s * 8, s * 8 + 8));
     }
   }
-  const idx = new HammingIndex();
+  const idx = new HammingIndex(options);
   const flat = new Uint32Array(ids.length * 8);
   words.forEach((w, i) => flat.set(w, i * 8));
   idx.addMany(ids, flat);
