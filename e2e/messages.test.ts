@@ -22,7 +22,7 @@ async function user(node: TestNode, agencyId: string, username: string, roles: (
   await node.services.users.create(system(), { agencyId, username, roles, password: PASSWORD });
 }
 
-async function signedIn(node: TestNode, username: string): Promise<Page> {
+async function signedIn(node: TestNode, username: string, landmark: RegExp = /^Messages/): Promise<Page> {
   const context = await newLaptopContext(browser, node.url);
   contexts.push(context);
   const page = await context.newPage();
@@ -31,7 +31,7 @@ async function signedIn(node: TestNode, username: string): Promise<Page> {
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByLabel('Password').press('Enter');
-  await visible(page.getByRole('link', { name: /^Messages/ }));
+  await visible(page.getByRole('link', { name: landmark }));
   return page;
 }
 
@@ -142,6 +142,50 @@ describe('messages between agencies', () => {
     await pt.getByRole('button', { name: 'Search' }).click();
     await expect.poll(async () => pt.locator('.message-row').count()).toBe(1);
     await screenshot(pt, 'messages-06-inbox-search');
+  });
+
+  it('lets a hub administrator enrol and approve an agency whose administrator joins from the web', async () => {
+    const operator = await net.hub.services.agencies.create(system(), { name: 'Network operator (test)', country: 'INT', hosted: true });
+    await net.hub.services.users.create(system(), { agencyId: operator.id, username: 'hub.admin', roles: ['admin'], password: PASSWORD });
+    const belgium = await net.a.services.agencies.create(system(), { name: 'Police fédérale (test)', country: 'BE', hosted: true });
+    await net.a.services.users.create(system(), { agencyId: belgium.id, username: 'be.admin', roles: ['admin'], password: PASSWORD });
+
+    const hubAdmin = await signedIn(net.hub, 'hub.admin', /^Exchange network/);
+    await hubAdmin.getByRole('link', { name: /^Exchange network/ }).click();
+    await visible(hubAdmin.getByRole('heading', { name: 'Enrol an agency' }));
+    await hubAdmin.getByLabel(/^Agency name/).fill('Police fédérale');
+    await hubAdmin.getByLabel(/^Country/).selectOption('BE');
+    await hubAdmin.getByRole('button', { name: 'Issue token' }).click();
+    const token = (await hubAdmin.locator('code.token-value').innerText()).trim();
+    expect(token).toMatch(/^tsn1\./);
+
+    const beAdmin = await signedIn(net.a, 'be.admin', /^Exchange network/);
+    await beAdmin.goto('/admin/network');
+    await beAdmin.getByLabel(/^Hub address/).fill(net.hub.url);
+    await beAdmin.getByLabel(/^Enrolment token/).fill(token);
+    await beAdmin.getByRole('button', { name: 'Join' }).click();
+    await visible(beAdmin.getByText(/waiting for the hub administrator/));
+
+    await hubAdmin.reload();
+    const row = hubAdmin.getByRole('row', { name: /Police fédérale/ });
+    await visible(row.getByText('pending'));
+    await screenshot(hubAdmin, 'messages-07-hub-members', { fullPage: true });
+    await row.getByRole('button', { name: 'Approve' }).click();
+    await visible(row.getByText('active'));
+
+    // The node learns of the approval from the hub's directory (it looks every few seconds while pending).
+    await expect
+      .poll(
+        async () => {
+          await beAdmin.reload();
+          await visible(beAdmin.getByRole('heading', { name: 'Membership' }));
+          return beAdmin.getByRole('region', { name: 'Membership' }).locator('.badge').first().innerText();
+        },
+        { timeout: 30_000 },
+      )
+      .toBe('active');
+    await visible(beAdmin.getByRole('heading', { name: 'Keys of your agency' }));
+    await screenshot(beAdmin, 'messages-08-agency-network', { fullPage: true });
   });
 
   it('logged no page errors', () => {

@@ -284,6 +284,8 @@ export function createInbox(deps: {
   async function pollOnce(agencyId: string, waitSeconds: number, signal?: AbortSignal): Promise<{ accepted: number; rejected: number; duplicate: number }> {
     const counts = { accepted: 0, rejected: 0, duplicate: 0 };
     const client = await membership.client(agencyId);
+    // Until the directory says the agency is active, learn that first (the long poll would keep it waiting).
+    if ((await membership.membership(agencyId))?.status !== 'active') await membership.refreshDirectory(agencyId).catch(() => undefined);
     const res = await client.inbox({ waitSeconds, limit: BATCH, ...(signal ? { signal } : {}) });
     await membership.markContact(agencyId, null);
     const current = await membership.membership(agencyId);

@@ -27,3 +27,15 @@ export function MessagesNavLink({ roles }: { roles: readonly Role[] }) {
     </Link>
   );
 }
+
+/** The administration entry for the exchange network (membership, keys; on a hub, enrolment and members). */
+export function NetworkAdminNavLink() {
+  const { path } = useLocation();
+  const active = path === '/admin/network';
+  return (
+    <Link to="/admin/network" className={`nav-link${active ? ' is-active' : ''}`} aria-current={active ? 'page' : undefined}>
+      <MailIcon />
+      <span>Exchange network</span>
+    </Link>
+  );
+}

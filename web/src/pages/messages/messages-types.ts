@@ -55,3 +55,22 @@ export const RESTRICTION_LABELS: Record<HandlingRestrictionCode, string> = {
   H2: 'H2 — not to be disseminated without our permission',
   H3: 'H3 — other restriction (say which)',
 };
+
+export interface HubMember {
+  agencyId: string;
+  name: string;
+  country: string;
+  status: 'pending' | 'active' | 'suspended';
+  joinedAt: string;
+  approvedAt: string | null;
+  keys: { kid: string; use: 'sig' | 'enc'; status: 'current' | 'retired' }[];
+}
+
+export interface HubOverview {
+  hubId: string;
+  kid: string;
+  directoryVersion: number;
+  envelopes: number;
+  pendingDeliveries: number;
+  parts: number;
+}
