@@ -1,8 +1,6 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { Link, useLocation } from './router.js';
-import { HitsNavLink } from './pages/hits/hits-nav.js';
-import { NetworkIcon } from './pages/hits/hits-ui.js';
-import { MessagesNavLink } from './pages/messages/messages-nav.js';
+import { MessagesNavLink, NetworkAdminNavLink } from './pages/messages/messages-nav.js';
 import { AUDIT_ROLES, CASE_ROLES, hasAnyRole, ROLE_LABELS } from './session/roles.js';
 import { useMe, useSession } from './session/session.js';
 import { countryName } from './ui/format.js';
@@ -130,7 +128,6 @@ export function Shell({ children }: { children: ReactNode }) {
               <NavLink to="/cases" icon={<FolderIcon />}>
                 Cases
               </NavLink>
-              <HitsNavLink roles={roles} />
               <MessagesNavLink roles={roles} />
             </div>
           ) : null}
@@ -143,9 +140,7 @@ export function Shell({ children }: { children: ReactNode }) {
               <NavLink to="/admin/agencies" icon={<BuildingIcon />}>
                 Agencies
               </NavLink>
-              <NavLink to="/admin/matching" icon={<NetworkIcon />}>
-                Network matching
-              </NavLink>
+              <NetworkAdminNavLink />
             </div>
           ) : null}
           {audit ? (
