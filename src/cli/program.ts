@@ -5,6 +5,7 @@ import { UnknownMigrationsError } from '../store/migrate.js';
 import { registerAdminCommands } from './commands/admin.js';
 import { registerNetworkCommands } from './commands/network.js';
 import { registerIntelCommands } from './commands/intel.js';
+import { registerMatchingCommands } from './commands/matching.js';
 import { registerMediaCommands } from './commands/media.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerIngestCommands } from './commands/ingest.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerAdminCommands(program);
   registerNetworkCommands(program);
   registerMediaCommands(program);
+  registerMatchingCommands(program);
   registerIntelCommands(program);
   registerIngestCommands(program);
   for (const command of program.commands) command.exitOverride();
