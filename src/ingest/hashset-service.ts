@@ -10,6 +10,7 @@ import type { CaseAccessPolicy } from '../cases/case-access.js';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import type { RequestContext } from '../identity/context.js';
 import { formatHashSetCsv, HashSetCsvError, parseHashSetCsv } from '../interop/hashset-csv.js';
+import { vicsSeriesFlags } from '../cases/series-vics.js';
 import { exportVics, type VicsExportMedia } from '../interop/vics/vics-export.js';
 import { parseVics, VicsFormatError } from '../interop/vics/vics-import.js';
 import type { MediaCategory } from '../intel/vocabulary.js';
@@ -194,6 +195,7 @@ export function createHashSetService(deps: { db: Kysely<Database>; audit: AuditL
           body: formatHashSetCsv(rows.map((r) => ({ md5: r.md5, sha1: r.sha1, sha256: r.sha256, pdq: r.pdq, category: r.category }))),
         };
       }
+      const series = await vicsSeriesFlags(db, caseId);
       const doc = exportVics({
         caseId: kase.id,
         caseNumber: kase.reference,
@@ -210,6 +212,7 @@ export function createHashSetService(deps: { db: Kysely<Database>; audit: AuditL
           ...(r.category_source.startsWith('hashset:') ? { precategorisedFrom: r.category_source.slice('hashset:'.length) } : {}),
           exif: { Make: r.camera_make ?? undefined, Model: r.camera_model ?? undefined, BodySerialNumber: r.camera_serial ?? undefined, DateTimeOriginal: r.capture_time ?? undefined },
           files: files.get(r.id) ?? [],
+          ...(series.get(r.id) ?? {}),
         })),
       });
       return { contentType: 'application/json; charset=utf-8', fileName: `${safeRef}-vics.json`, body: `${JSON.stringify(doc, null, 2)}\n` };

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { createAuditLog } from '../audit/audit-log.js';
 import { createCaseAccess } from '../cases/case-access.js';
 import { createCaseService } from '../cases/case-service.js';
+import { createVictimIdentification } from '../cases/victims-services.js';
 import type { Config } from '../config/config.js';
 import type { MasterKey } from '../exchange/crypto/master-key.js';
 import { createExchange } from '../exchange/exchange.js';
@@ -36,6 +37,7 @@ export function createServices(deps: { db: Kysely<Database>; dialect: Dialect; c
   const graph = createGraphService({ db, audit, access: caseAccess });
   const exchange = createExchange({ db, dialect: deps.dialect, config, masterKey, audit, jobs, caseAccess });
   const agencies = createAgencyService({ db, audit, onCreated: exchange.onAgencyCreated });
+  const media = createMediaServices({ db, audit, caseAccess, jobs, dataDir: config.dataDir, masterKey });
   return {
     db,
     dialect: deps.dialect,
@@ -58,7 +60,8 @@ export function createServices(deps: { db: Kysely<Database>; dialect: Dialect; c
     stix: createStixService({ db, audit, access: caseAccess }),
     misp: createMispService({ db, audit, access: caseAccess }),
     locationAssessments: createLocationAssessmentService({ db, audit, access: caseAccess }),
-    ...createMediaServices({ db, audit, caseAccess, jobs, dataDir: config.dataDir, masterKey }),
+    ...media,
+    ...createVictimIdentification({ db, audit, caseAccess, exchange, blobs: media.blobs, masterKey }),
   };
 }
 

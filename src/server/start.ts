@@ -41,6 +41,7 @@ export async function startNode(config: Config, log: Logger = createLogger(confi
   // Close order: stop taking jobs (running ones return to the queue), then the database.
   app.addHook('onClose', async () => {
     await services.matching.stop();
+    await services.seriesPropagation.stop();
     await services.exchange.stop();
     await services.jobs.stop();
     await store.close();
@@ -51,6 +52,7 @@ export async function startNode(config: Config, log: Logger = createLogger(confi
   void Promise.all([services.mediaIndex.refresh(), services.knownIndex.refresh()]).catch((err: unknown) => log.warn({ err }, 'near-duplicate index not loaded'));
   await services.exchange.start(log);
   await services.matching.start(log);
+  services.seriesPropagation.start(log);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -3,6 +3,7 @@
  *
  *   blobs/media/ab/cd/<sha256>      original bytes, encrypted (exchange/crypto/blob-keys)
  *   blobs/thumb/ab/cd/<sha256>      the thumbnail of that media item, encrypted the same way
+ *   blobs/clue/ab/cd/<sha256>       a cropped region of a picture (an identification clue), named by its own digest
  *   blobs/staging/<key>/…           blobs being written by one ingest
  *
  * Writes never land under a final name half-done: a writer streams into `<random>.part`, renames it to
@@ -27,11 +28,11 @@ import {
 } from '../exchange/crypto/blob-keys.js';
 import type { MasterKey } from '../exchange/crypto/master-key.js';
 
-export type BlobKind = 'media' | 'thumb';
-export const BLOB_KINDS: readonly BlobKind[] = ['media', 'thumb'];
+export type BlobKind = 'media' | 'thumb' | 'clue';
+export const BLOB_KINDS: readonly BlobKind[] = ['media', 'thumb', 'clue'];
 
 const SHA256_RE = /^[0-9a-f]{64}$/;
-const STAGED_RE = /^([0-9a-f]{64})\.(media|thumb)\.[0-9a-f]{16}$/;
+const STAGED_RE = /^([0-9a-f]{64})\.(media|thumb|clue)\.[0-9a-f]{16}$/;
 const STAGING_KEY_RE = /^[A-Za-z0-9_-]{1,80}$/;
 
 export function blobRoot(dataDir: string): string {
