@@ -4,7 +4,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hamming } from '../../src/media/index.js';
 import { noisyJpeg } from '../../src/media/testing/images.js';
-import { exportNetworkKey } from '../../src/matching/network-key.js';
+import { exportNetworkKey, generateNetworkKey } from '../../src/matching/network-key.js';
+import { sendNotice, TOPIC_KEY } from '../../src/matching/node/notices.js';
 import { addCase, addImage, addSelector, eventually, startMatchingNetwork, userCtx, type MatchingNetwork } from './support.js';
 
 function filesUnder(dir: string): string[] {
@@ -36,7 +37,7 @@ describe('hit/no-hit across three nodes (hub, A with PT, B with ES and FR)', () 
   beforeAll(async () => {
     net = await startMatchingNetwork();
     cases.pt = await addCase(net.a, net.pt, 'PT-2024-017');
-    cases.es = await addCase(net.b, net.es, 'ES-OP-ARAÑA');
+    cases.es = await addCase(net.b, net.es, 'ES-OP-ARANA');
     cases.fr = await addCase(net.b, net.fr, 'FR-OFMIN-88');
   }, 90_000);
   afterAll(async () => net?.close());
@@ -68,7 +69,7 @@ describe('hit/no-hit across three nodes (hub, A with PT, B with ES and FR)', () 
     const [atA] = await hitsOf(net.pt);
     const [atB] = await hitsOf(net.es);
     expect(atA).toMatchObject({ basis: 'exact', status: 'new', mine: { kind: 'selector', caseReference: 'PT-2024-017', label: 'online handle on telegram' }, other: { agency: { id: net.es } } });
-    expect(atB).toMatchObject({ basis: 'exact', mine: { caseReference: 'ES-OP-ARAÑA' }, other: { agency: { id: net.pt } } });
+    expect(atB).toMatchObject({ basis: 'exact', mine: { caseReference: 'ES-OP-ARANA' }, other: { agency: { id: net.pt } } });
     expect(atA!.id).toBe(atB!.id);
 
     // Both policies are "full" (AMBER, GREEN): each side's node sends its case reference and an item summary, sealed.
@@ -76,7 +77,7 @@ describe('hit/no-hit across three nodes (hub, A with PT, B with ES and FR)', () 
       await net.syncAll([net.pt, net.es]);
       const [a] = await hitsOf(net.pt);
       const [b] = await hitsOf(net.es);
-      return a?.other.caseReference === 'ES-OP-ARAÑA' && b?.other.caseReference === 'PT-2024-017';
+      return a?.other.caseReference === 'ES-OP-ARANA' && b?.other.caseReference === 'PT-2024-017';
     }, 'the case references of both sides');
     const [a] = await hitsOf(net.pt);
     expect(a!.other.summary).toMatchObject({ kind: 'selector', type: 'handle', label: 'online handle on telegram' });
@@ -94,10 +95,10 @@ describe('hit/no-hit across three nodes (hub, A with PT, B with ES and FR)', () 
 
     const draft = await net.b.services.matching.hits.draft(userCtx(net.es), atB!.id);
     expect(draft.to).toEqual([net.pt]);
-    expect(draft.body).toContain('ES-OP-ARAÑA');
+    expect(draft.body).toContain('ES-OP-ARANA');
     expect(draft.body).toContain('PT-2024-017');
     const sent = await net.b.services.exchange.messages.send(userCtx(net.es), { ...draft, caseId: draft.caseId });
-    expect(sent.caseReference).toBe('ES-OP-ARAÑA');
+    expect(sent.caseReference).toBe('ES-OP-ARANA');
     await net.b.services.matching.hits.setStatus(userCtx(net.es), atB!.id, 'in-contact');
     await net.a.services.matching.sync.pullHits(net.pt);
     expect((await hitsOf(net.pt))[0]).toMatchObject({ status: 'in-contact', statusBy: 'other' });
@@ -177,6 +178,19 @@ describe('hit/no-hit across three nodes (hub, A with PT, B with ES and FR)', () 
     const events = await net.b.services.audit.list({ action: 'matching.publish', caseId: cases.es! });
     expect(events[0]).toMatchObject({ operation: 'disclosure', caseId: cases.es });
     expect(events[0]!.recipients).toHaveLength(1);
+  });
+
+  it('refuses a network key from an agency that is not the founding agency, and a notice of an unknown topic', async () => {
+    const before = (await net.a.services.matching.keys.current(net.pt))!.fingerprint;
+    const forged = generateNetworkKey(1);
+    await sendNotice({ db: net.b.services.db, exchange: net.b.services.exchange }, net.fr, [net.pt], TOPIC_KEY, { epoch: 1, key: exportNetworkKey(forged), fingerprint: forged.fingerprint });
+    await sendNotice({ db: net.b.services.db, exchange: net.b.services.exchange }, net.fr, [net.pt], 'match.unheard-of', { anything: true });
+    const rejected = await eventually(async () => {
+      const r = await net.a.services.exchange.messages.rejections(net.pt);
+      return r.filter((x) => x.fromAgencyId === net.fr).length === 2 ? r : undefined;
+    }, 'both notices refused at PT');
+    expect(rejected.map((r) => r.code).sort()).toEqual(['inconsistent', 'malformed']);
+    expect((await net.a.services.matching.keys.current(net.pt))!.fingerprint).toBe(before);
   });
 
   it('rotation: the founder’s new key reaches every member, everything is re-tokenised, hits stay, new ones follow', async () => {
