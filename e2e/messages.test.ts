@@ -41,7 +41,7 @@ describe('messages between agencies', () => {
   let subjectId = '';
 
   beforeAll(async () => {
-    net = await startNetwork({ sqliteOnly: true });
+    net = await startNetwork({ sqliteOnly: true, web: true });
     await user(net.a, net.pt, 'pt.investigator', ['investigator']);
     await user(net.b, net.es, 'es.investigator', ['investigator']);
     await user(net.b, net.fr, 'fr.analyst', ['analyst']);

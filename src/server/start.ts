@@ -25,7 +25,12 @@ export interface RunningNode {
  * migrations applied (one log line each), and the HTTP server started. SIGTERM/SIGINT close it gracefully: in-flight
  * requests finish, then the database is closed.
  */
-export async function startNode(config: Config, log: Logger = createLogger(config), options: { handleSignals?: boolean } = {}): Promise<RunningNode> {
+export async function startNode(
+  config: Config,
+  log: Logger = createLogger(config),
+  /** `webDir`: where the built web app is (default dist/web); tests that need no browser point it elsewhere. */
+  options: { handleSignals?: boolean; webDir?: string } = {},
+): Promise<RunningNode> {
   const masterKey = loadOrCreateMasterKey(config.dataDir, config.masterKey);
   log.info({ source: masterKey.source }, masterKey.source === 'generated' ? 'generated a new node master key in the data directory' : 'node master key loaded');
   const store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, onSlowQuery: (sql, ms) => log.warn({ sql, ms }, 'slow query') });
@@ -37,7 +42,7 @@ export async function startNode(config: Config, log: Logger = createLogger(confi
     throw err;
   }
   const services = createServices({ db: store.db, dialect: store.dialect, config, masterKey });
-  const app = await buildApp({ services, logger: undefined, loggerInstance: log });
+  const app = await buildApp({ services, logger: undefined, loggerInstance: log, ...(options.webDir ? { webDir: options.webDir } : {}) });
   // Close order: stop taking jobs (running ones return to the queue), then the database.
   app.addHook('onClose', async () => {
     await services.matching.stop();

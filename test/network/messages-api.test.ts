@@ -93,6 +93,15 @@ describe('the messages API of a node', () => {
     expect((await frInv.request({ method: 'GET', url: '/api/v1/messages?box=in&q=subscriber' })).json().items[0].rfiOverdue).toBe(false);
   });
 
+  it('offers a change marker that moves with the mailbox, without recording consultations', async () => {
+    const before = (await esInv.request({ method: 'GET', url: '/api/v1/messages/unread' })).json().changes as string;
+    const audited = (await net.b.services.audit.list({ action: 'message.list', limit: 1000 })).length;
+    expect((await esInv.request({ method: 'GET', url: '/api/v1/messages/unread' })).json().changes).toBe(before);
+    await ptInv.request({ method: 'POST', url: '/api/v1/messages', payload: { to: [net.es], subject: 'Marker moves', body: '.', handling: { tlp: 'TLP:GREEN' } } });
+    await eventually(async () => (await esInv.request({ method: 'GET', url: '/api/v1/messages/unread' })).json().changes !== before, 'the marker to move');
+    expect((await net.b.services.audit.list({ action: 'message.list', limit: 1000 })).length).toBe(audited);
+  });
+
   it('refuses a deadline in the past, an unknown recipient, and unknown fields', async () => {
     const base = { to: [net.es], subject: 'x', body: 'y', handling: { tlp: 'TLP:GREEN' } };
     expect((await ptInv.request({ method: 'POST', url: '/api/v1/messages', payload: { ...base, rfiDeadline: new Date(Date.now() - 60_000).toISOString() } })).json().code).toBe('deadline-past');

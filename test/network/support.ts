@@ -28,7 +28,7 @@ export interface TestNode {
   restart(): Promise<void>;
 }
 
-async function launch(node: { name: string; dataDir: string; port: number; role: 'hub' | 'agency'; logs: string[]; databaseUrl?: string }): Promise<RunningNode> {
+async function launch(node: { name: string; dataDir: string; port: number; role: 'hub' | 'agency'; logs: string[]; databaseUrl?: string; web: boolean }): Promise<RunningNode> {
   const env = { TESSERA_DATA_DIR: node.dataDir, TESSERA_LOG_LEVEL: 'debug', ...(node.databaseUrl ? { DATABASE_URL: node.databaseUrl } : {}) };
   const config = loadConfig(env, { role: node.role, port: node.port, host: '127.0.0.1' });
   const sink = new Writable({
@@ -42,7 +42,8 @@ async function launch(node: { name: string; dataDir: string; port: number; role:
   // The first start of a node without an agency prints a setup link: not wanted in test output.
   process.stderr.write = (() => true) as typeof process.stderr.write;
   try {
-    return await startNode(config, log, { handleSignals: false });
+    // Serving the built web app costs start-up time (a route per file): only the browser tests want it.
+    return await startNode(config, log, { handleSignals: false, ...(node.web ? {} : { webDir: '/nonexistent' }) });
   } finally {
     process.stderr.write = stderr;
   }
@@ -73,11 +74,11 @@ async function postgresDatabase(): Promise<{ url: string; drop: () => Promise<vo
 }
 
 /** `postgres`: use PostgreSQL for this node when a test server is configured (else SQLite, as always). */
-export async function startTestNode(name: string, role: 'hub' | 'agency' = 'agency', options: { postgres?: boolean } = {}): Promise<TestNode> {
+export async function startTestNode(name: string, role: 'hub' | 'agency' = 'agency', options: { postgres?: boolean; web?: boolean } = {}): Promise<TestNode> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `tessera-net-${name}-`));
   const logs: string[] = [];
   const database = options.postgres ? await postgresDatabase() : undefined;
-  const state = { name, dataDir, port: 0, role, logs, ...(database ? { databaseUrl: database.url } : {}) };
+  const state = { name, dataDir, port: 0, role, logs, web: options.web ?? false, ...(database ? { databaseUrl: database.url } : {}) };
   let running: RunningNode | null = await launch(state);
   const address = running.app.server.address();
   state.port = typeof address === 'object' && address ? address.port : 0;
@@ -153,11 +154,13 @@ export interface TestNetwork {
 
 /**
  * With a PostgreSQL test server, the hub and node B run on it (node A stays on SQLite): both dialects in one network.
- * `sqliteOnly` keeps every node's data in its data directory (for tests that search those files).
+ * `sqliteOnly` keeps every node's data in its data directory (for tests that search those files); `web` serves the
+ * built web app (browser tests).
  */
-export async function startNetwork(options: { sqliteOnly?: boolean } = {}): Promise<TestNetwork> {
+export async function startNetwork(options: { sqliteOnly?: boolean; web?: boolean } = {}): Promise<TestNetwork> {
   const postgres = !options.sqliteOnly;
-  const [hub, a, b] = await Promise.all([startTestNode('hub', 'hub', { postgres }), startTestNode('a'), startTestNode('b', 'agency', { postgres })]);
+  const web = options.web ?? false;
+  const [hub, a, b] = await Promise.all([startTestNode('hub', 'hub', { postgres, web }), startTestNode('a', 'agency', { web }), startTestNode('b', 'agency', { postgres, web })]);
   const create = async (node: TestNode, name: string, country: string) => (await node.services.agencies.create(system(), { name, country, hosted: true })).id;
   const pt = await create(a, 'Polícia Judiciária (test)', 'PT');
   const es = await create(b, 'Policía Nacional (test)', 'ES');

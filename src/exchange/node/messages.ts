@@ -239,7 +239,7 @@ export function createMessages(deps: {
     },
 
     /** Unread inbox messages of the user (a number only: no audit event). */
-    async unreadCount(ctx: RequestContext): Promise<{ unread: number; overdue: number }> {
+    async unreadCount(ctx: RequestContext): Promise<{ unread: number; overdue: number; changes: string }> {
       const agencyId = agencyOf(ctx);
       const unread = await filtered(agencyId, { box: 'in', unread: true }, userIdOf(ctx)).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       const now = nowIso();
@@ -251,7 +251,21 @@ export function createMessages(deps: {
         .where('rfi_deadline', '<', now)
         .where('answered_at', 'is', null)
         .executeTakeFirstOrThrow();
-      return { unread: Number(unread.n), overdue: Number(overdueIn.n) };
+      // A value that changes whenever the mailbox does (a message in or out, a send, a receipt): pages poll it and
+      // reload their lists only then, so an open mailbox does not fill the audit trail with consultations.
+      const box = await db
+        .selectFrom('exchange_messages')
+        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('received_at').as('inAt'), eb.fn.max('created_at').as('outAt'), eb.fn.sum<number>(eb.case().when('status', '=', 'sent').then(1).else(0).end()).as('sent')])
+        .where('agency_id', '=', agencyId)
+        .executeTakeFirstOrThrow();
+      const receipts = await db
+        .selectFrom('exchange_recipients')
+        .innerJoin('exchange_messages', 'exchange_messages.id', 'exchange_recipients.message_row_id')
+        .select((eb) => [eb.fn.max('exchange_recipients.delivered_at').as('d'), eb.fn.max('exchange_recipients.read_at').as('r'), eb.fn.max('exchange_recipients.answered_at').as('a')])
+        .where('exchange_messages.agency_id', '=', agencyId)
+        .executeTakeFirstOrThrow();
+      const changes = [box.n, box.inAt, box.outAt, box.sent, receipts.d, receipts.r, receipts.a].map((v) => String(v ?? '')).join('|');
+      return { unread: Number(unread.n), overdue: Number(overdueIn.n), changes };
     },
 
     /** Threads grouped by case reference, with counts (the mailbox's left column). */

@@ -38,7 +38,11 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     '/messages/unread',
     {
       config: { access },
-      schema: { tags, summary: 'How many inbox messages I have not opened, and requests for information overdue', response: { 200: Type.Object({ unread: Type.Integer(), overdue: Type.Integer() }), ...commonErrors } },
+      schema: {
+        tags,
+        summary: 'How many inbox messages I have not opened, requests for information overdue, and a marker that changes with the mailbox',
+        response: { 200: Type.Object({ unread: Type.Integer(), overdue: Type.Integer(), changes: Type.String({ description: 'Opaque; changes when a message or receipt arrives or is sent' }) }), ...commonErrors },
+      },
     },
     async (request) => messages.unreadCount(request.ctx()),
   );

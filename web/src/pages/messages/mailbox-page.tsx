@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { withQuery } from '../../api/client.js';
 import { Link, navigate, useLocation } from '../../router.js';
 import { Button } from '../../ui/button.js';
@@ -74,7 +74,8 @@ export function MailboxPage({ box }: { box: Box }) {
   const page = Math.max(1, Number(search.get('page')) || 1);
   const [text, setText] = useState(q);
   useEffect(() => setText(q), [q]);
-  const unread = useUnread(true);
+  // Polled often and cheaply (no audit event); the list, whose reading is recorded, reloads only when it changed.
+  const unread = useUnread(true, '', 10_000);
 
   const caseReference = caseFilter === null ? undefined : caseFilter === NO_CASE ? '' : caseFilter;
   const list = useApi<MessageList>(withQuery('/messages', { box, q, caseReference, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }));
@@ -82,14 +83,16 @@ export function MailboxPage({ box }: { box: Box }) {
   const { reload: reloadList } = list;
   const { reload: reloadCases } = cases;
 
-  // New messages and receipts arrive on their own: look again now and then while the mailbox is open.
+  // New messages and receipts arrive on their own: reload when the mailbox's change marker moves.
+  const seen = useRef<string | null>(null);
   useEffect(() => {
-    const timer = window.setInterval(() => {
+    if (!unread.changes) return;
+    if (seen.current !== null && seen.current !== unread.changes) {
       reloadList();
       reloadCases();
-    }, 20_000);
-    return () => window.clearInterval(timer);
-  }, [reloadList, reloadCases]);
+    }
+    seen.current = unread.changes;
+  }, [unread.changes, reloadList, reloadCases]);
 
   const go = (next: { q?: string; case?: string | null; page?: number }) => {
     const c = next.case === undefined ? caseFilter : next.case;

@@ -54,14 +54,14 @@ export function Receipts({ recipient }: { recipient: RecipientStatus }) {
 }
 
 /** Unread inbox messages and overdue requests, polled for the navigation; `refreshKey` changes look again at once. */
-export function useUnread(enabled: boolean, refreshKey = '', everyMs = 30_000): { unread: number; overdue: number } {
-  const [counts, setCounts] = useState({ unread: 0, overdue: 0 });
+export function useUnread(enabled: boolean, refreshKey = '', everyMs = 30_000): { unread: number; overdue: number; changes: string } {
+  const [counts, setCounts] = useState({ unread: 0, overdue: 0, changes: '' });
   useEffect(() => {
     if (!enabled) return;
     let stopped = false;
     const load = () =>
       api
-        .get<{ unread: number; overdue: number }>('/messages/unread')
+        .get<{ unread: number; overdue: number; changes: string }>('/messages/unread')
         .then((c) => !stopped && setCounts(c))
         .catch(() => undefined);
     void load();
