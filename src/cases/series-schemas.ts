@@ -179,6 +179,7 @@ export type HistoryEvent = Static<typeof HistoryEventSchema>;
 export const ProposalEvidenceSchema = Type.Object({
   maxDistance: Type.Optional(Type.Integer()),
   orientedLinks: Type.Optional(Type.Integer()),
+  croppedLinks: Type.Optional(Type.Integer()),
   cameraSerial: Type.Optional(Type.String()),
   tag: Type.Optional(Type.String()),
   setSeries: Type.Optional(Type.String()),

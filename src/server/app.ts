@@ -31,6 +31,9 @@ import { setupRoutes } from './routes/setup.js';
 import { hashSetRoutes } from './routes/hashsets.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { mediaRoutes } from './routes/media.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { seriesRoutes } from './routes/series.js';
+import { victimRoutes } from './routes/victims.js';
 import type { Services } from './services.js';
 
 export interface AppOptions {
@@ -126,6 +129,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(ingestRoutes, { services });
       await api.register(hashSetRoutes, { services });
       await api.register(locationRoutes, { services });
+      await api.register(seriesRoutes, { services });
+      await api.register(victimRoutes, { services });
+      await api.register(dashboardRoutes, { services });
     },
     { prefix: '/api/v1' },
   );
