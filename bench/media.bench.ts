@@ -4,12 +4,13 @@
  * 1. Hashing throughput of the full pipeline (digests + decode + PDQ + metadata) on generated 12-megapixel JPEGs,
  *    1 and 2 workers, next to full-resolution sharp decoding of the same files (the baseline).
  * 2. The Hamming index at 1 M and 10 M hashes, random and clustered: queries/s at radius 31 next to brute force in
- *    the same process, with the exactness of the index checked against brute force on the sampled queries.
+ *    the same process, with the exactness of the index checked against brute force on the sampled queries; other
+ *    radii; save and load of the largest. `--hugepages` repeats the index runs with transparent huge pages.
  * Each configuration runs in its own child process so that its peak RSS is its own. Throughput is given per
  * wall-clock second and per CPU second: the machine is shared, and CPU time is what a core costs.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,12 +78,11 @@ function flipBits(h: Uint32Array, bits: number, r: () => number): void {
   }
 }
 
-function childIndex(n: number, kind: 'random' | 'clustered', queries: number, bruteQueries: number): void {
-  const r = rng(kind === 'random' ? 11 : 12);
+/** The benchmark's data: random hashes, or clusters of ~100 near-duplicates (0-40 bits from n/100 centres). */
+function buildIndex(n: number, kind: 'random' | 'clustered', r: () => number): HammingIndex {
   const idx = new HammingIndex();
   const centres = kind === 'clustered' ? Array.from({ length: Math.max(1, Math.floor(n / 100)) }, () => Uint32Array.from({ length: 8 }, () => (r() * 4294967296) >>> 0)) : [];
   const chunk = 1 << 20;
-  const t0 = performance.now();
   const h = new Uint32Array(8);
   for (let start = 0; start < n; start += chunk) {
     const m = Math.min(chunk, n - start);
@@ -91,7 +91,6 @@ function childIndex(n: number, kind: 'random' | 'clustered', queries: number, br
       if (kind === 'random') {
         for (let k = 0; k < 8; k++) words[i * 8 + k] = (r() * 4294967296) >>> 0;
       } else {
-        // Clusters of ~100 near-duplicates (0-40 bits from their centre), like series of edited copies.
         h.set(centres[Math.floor(r() * centres.length)]!);
         flipBits(h, Math.floor(r() * 41), r);
         words.set(h, i * 8);
@@ -99,12 +98,13 @@ function childIndex(n: number, kind: 'random' | 'clustered', queries: number, br
     }
     idx.addMany(Uint32Array.from({ length: m }, (_, i) => start + i), words, { deferMerge: true });
   }
-  idx.merge();
-  const buildS = (performance.now() - t0) / 1000;
-  const rssAfterBuild = process.memoryUsage().rss / 2 ** 20;
-  // Queries: near-duplicates of stored hashes (0-24 bits flipped) and a quarter of unrelated hashes (misses).
+  return idx;
+}
+
+/** Queries: near-duplicates of stored hashes (0-24 bits flipped) and a quarter of unrelated hashes (misses). */
+function makeQueries(idx: HammingIndex, n: number, count: number, r: () => number): Uint32Array[] {
   const qs: Uint32Array[] = [];
-  for (let i = 0; i < queries; i++) {
+  for (let i = 0; i < count; i++) {
     if (i % 4 === 3) {
       qs.push(Uint32Array.from({ length: 8 }, () => (r() * 4294967296) >>> 0));
     } else {
@@ -113,45 +113,87 @@ function childIndex(n: number, kind: 'random' | 'clustered', queries: number, br
       qs.push(q);
     }
   }
-  idx.search(qs[0]!, 31);
-  let hits = 0;
+  return qs;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+function childIndex(n: number, kind: 'random' | 'clustered', queries: number, bruteQueries: number, radii: number[], saveTo: string | undefined): void {
+  const r = rng(kind === 'random' ? 11 : 12);
   const c0 = cpuSeconds();
-  const t1 = performance.now();
+  const t0 = performance.now();
+  const idx = buildIndex(n, kind, r);
+  idx.merge();
+  const buildS = (performance.now() - t0) / 1000;
+  const buildCpuS = cpuSeconds() - c0;
+  const rssAfterBuild = process.memoryUsage().rss / 2 ** 20;
+  const qs = makeQueries(idx, n, queries, r);
+  for (const q of qs.slice(0, 20)) idx.search(q, 31);
+
+  let hits = 0;
+  let c = cpuSeconds();
+  let t = performance.now();
   for (const q of qs) hits += idx.search(q, 31).length;
-  const wall = (performance.now() - t1) / 1000;
-  const cpu = cpuSeconds() - c0;
-  const c2 = cpuSeconds();
-  const t3 = performance.now();
+  const wall = (performance.now() - t) / 1000;
+  const cpu = cpuSeconds() - c;
+
+  c = cpuSeconds();
   const many = idx.searchMany(qs, 31);
-  const manyWall = (performance.now() - t3) / 1000;
-  const manyCpu = cpuSeconds() - c2;
-  let batchSame = true;
-  qs.forEach((q, i) => {
-    if (JSON.stringify(many[i]) !== JSON.stringify(idx.search(q, 31))) batchSame = false;
-  });
-  let exact = true;
-  const c1 = cpuSeconds();
-  const t2 = performance.now();
+  const manyCpu = cpuSeconds() - c;
+  const batchSame = qs.every((q, i) => same(many[i], idx.search(q, 31)));
+
+  c = cpuSeconds();
+  t = performance.now();
   const brute = qs.slice(0, bruteQueries).map((q) => idx.searchBrute(q, 31));
-  const bruteWall = (performance.now() - t2) / 1000;
-  const bruteCpu = cpuSeconds() - c1;
-  for (let i = 0; i < brute.length; i++) {
-    const a = idx.search(qs[i]!, 31);
-    if (JSON.stringify(a) !== JSON.stringify(brute[i])) exact = false;
+  const bruteWall = (performance.now() - t) / 1000;
+  const bruteCpu = cpuSeconds() - c;
+  const exact = brute.every((b, i) => same(idx.search(qs[i]!, 31), b));
+
+  // Other radii: as many queries as fit in about a CPU-second each, next to brute force at the same radius (a scan
+  // reads more of each hash at larger radii) on two queries, which also check exactness.
+  const byRadius: Figures = {};
+  for (const radius of radii) {
+    let done = 0;
+    c = cpuSeconds();
+    while (done < qs.length && (done < 5 || cpuSeconds() - c < 1)) idx.search(qs[done++]!, radius);
+    byRadius[`r${radius}`] = done / (cpuSeconds() - c);
+    c = cpuSeconds();
+    const expected = qs.slice(0, 2).map((q) => idx.searchBrute(q, radius));
+    byRadius[`r${radius}brute`] = 2 / (cpuSeconds() - c);
+    byRadius[`r${radius}exact`] = expected.every((b, i) => same(idx.search(qs[i]!, radius), b));
+  }
+
+  const persisted: Figures = {};
+  if (saveTo) {
+    t = performance.now();
+    idx.save(saveTo);
+    persisted.saveS = (performance.now() - t) / 1000;
+    persisted.fileMb = statSync(saveTo).size / 2 ** 20;
   }
   report({
-    n, kind, queries, buildS, hitsPerQuery: hits / queries,
-    perSecond: queries / wall, perCpuSecond: queries / cpu,
-    batchPerSecond: queries / manyWall, batchPerCpuSecond: queries / manyCpu, batchSame,
+    n, kind, queries, buildS, buildCpuS, hitsPerQuery: hits / queries,
+    perSecond: queries / wall, perCpuSecond: queries / cpu, batchPerCpuSecond: queries / manyCpu, batchSame,
     brutePerSecond: bruteQueries / bruteWall, brutePerCpuSecond: bruteQueries / bruteCpu, bruteQueries, exact,
-    rssAfterBuildMb: rssAfterBuild, maxRssMb: maxRssMb(),
+    rssAfterBuildMb: rssAfterBuild, maxRssMb: maxRssMb(), ...byRadius, ...persisted,
   });
+}
+
+/** Loads a saved index (what a node start costs with a saved index) and checks it against brute force. */
+function childIndexLoad(file: string, n: number): void {
+  const t = performance.now();
+  const c = cpuSeconds();
+  const idx = HammingIndex.load(file);
+  const loadS = (performance.now() - t) / 1000;
+  const loadCpuS = cpuSeconds() - c;
+  const qs = makeQueries(idx, n, 5, rng(13));
+  const exact = qs.every((q) => same(idx.search(q, 31), idx.searchBrute(q, 31)));
+  report({ loadS, loadCpuS, exact, size: idx.size, maxRssMb: maxRssMb() });
 }
 
 // ---------- parent ----------
 
-function runChild(args: string[]): Figures {
-  const r = spawnSync(process.execPath, [...process.execArgv, SELF, '--child', ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+function runChild(args: string[], env: NodeJS.ProcessEnv = process.env): Figures {
+  const r = spawnSync(process.execPath, [...process.execArgv, SELF, '--child', ...args], { encoding: 'utf8', maxBuffer: 1 << 24, env });
   const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
   if (r.status !== 0 || !line) throw new Error(`benchmark child ${args.join(' ')} failed:\n${r.stderr}`);
   return JSON.parse(line.slice(7)) as Figures;
@@ -184,7 +226,7 @@ async function main(): Promise<void> {
   console.log(`# Media benchmarks (${quick ? 'quick' : 'full'} run, ${availableParallelism()} cores, Node ${process.version})\n`);
 
   if (only !== 'index') await benchImages(images);
-  if (only !== 'images') benchIndex(indexSizes, queries, quick);
+  if (only !== 'images') benchIndex(indexSizes, queries, quick, process.argv.includes('--hugepages'));
 }
 
 async function benchImages(images: number): Promise<void> {
@@ -201,25 +243,58 @@ async function benchImages(images: number): Promise<void> {
   }
 }
 
-function benchIndex(indexSizes: number[], queries: number, quick: boolean): void {
+/**
+ * `--hugepages` adds the same runs with glibc asked to back large allocations by transparent huge pages
+ * (GLIBC_TUNABLES=glibc.malloc.hugetlb=1; the kernel's THP mode here is "madvise"): the index's reads are random over
+ * hundreds of MB, so with 4 KB pages nearly every candidate also misses the TLB, which a VM makes expensive.
+ */
+function benchIndex(indexSizes: number[], queries: number, quick: boolean, hugepages: boolean): void {
+  const radii = [0, 16, 24, 40, 47, 63];
+  const thp = { ...process.env, GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' };
   console.log('\n## Hamming index, radius 31 (exact), one core\n');
-  console.log('| hashes | data | search: q/s (wall) | search: q per CPU-s | searchMany: q/s (wall) | searchMany: q per CPU-s | brute force q/s (wall) | brute per CPU-s | exact vs brute | hits/query | build s | RSS after build MB | peak RSS MB |');
+  console.log('| hashes | data | pages | search: q/s (wall) | search: q per CPU-s | searchMany: q per CPU-s | brute force: q per CPU-s | index / brute | exact vs brute | hits/query | build CPU-s | RSS after build MB | peak RSS MB |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  const sweeps: [string, Figures][] = [];
+  let persisted: [Figures, Figures] | undefined;
   for (const n of indexSizes) {
     for (const kind of ['random', 'clustered'] as const) {
-      const brute = n >= 10_000_000 ? (quick ? 5 : 20) : quick ? 20 : 50;
-      const f = runChild(['index', String(n), kind, String(queries), String(brute)]);
-      console.log(`| ${n.toLocaleString('en')} | ${kind} | ${fmt(f.perSecond, 0)} | ${fmt(f.perCpuSecond, 0)} | ${fmt(f.batchPerSecond, 0)} | ${fmt(f.batchPerCpuSecond, 0)}${f.batchSame ? '' : ' (DIFFERS)'} | ${fmt(f.brutePerSecond, 1)} | ${fmt(f.brutePerCpuSecond, 1)} | ${f.exact ? `yes (${f.bruteQueries} queries)` : 'NO'} | ${fmt(f.hitsPerQuery, 1)} | ${fmt(f.buildS, 1)} | ${fmt(f.rssAfterBuildMb, 0)} | ${fmt(f.maxRssMb, 0)} |`);
+      for (const huge of hugepages ? [false, true] : [false]) {
+        const brute = n >= 10_000_000 ? (quick ? 5 : 20) : quick ? 20 : 50;
+        const sweep = kind === 'random' && !huge;
+        const saveTo = !quick && sweep && n === Math.max(...indexSizes) ? join(tmpdir(), `tessera-bench-index-${process.pid}.bin`) : undefined;
+        const f = runChild(['index', String(n), kind, String(queries), String(brute), sweep ? radii.join(',') : '', saveTo ?? ''], huge ? thp : process.env);
+        console.log(`| ${n.toLocaleString('en')} | ${kind} | ${huge ? '2 MB (THP)' : '4 KB'} | ${fmt(f.perSecond, 0)} | **${fmt(f.perCpuSecond, 0)}** | ${fmt(f.batchPerCpuSecond, 0)}${f.batchSame ? '' : ' (DIFFERS)'} | ${fmt(f.brutePerCpuSecond, 1)} | ${fmt(Number(f.perCpuSecond) / Number(f.brutePerCpuSecond), 0)}x | ${f.exact ? `yes (${f.bruteQueries} queries)` : 'NO'} | ${fmt(f.hitsPerQuery, 1)} | ${fmt(f.buildCpuS, 1)} | ${fmt(f.rssAfterBuildMb, 0)} | ${fmt(f.maxRssMb, 0)} |`);
+        if (sweep) sweeps.push([n.toLocaleString('en'), f]);
+        if (saveTo) {
+          try {
+            persisted = [f, runChild(['index-load', saveTo, String(n)])];
+          } finally {
+            rmSync(saveTo, { force: true });
+          }
+        }
+      }
     }
+  }
+  console.log('\n### Other radii (random data, 4 KB pages): search queries per CPU-second / brute force at the same radius\n');
+  console.log(`| hashes | ${radii.map((r) => `r = ${r}`).join(' | ')} |`);
+  console.log(`|---|${radii.map(() => '---').join('|')}|`);
+  const rate = (x: unknown) => fmt(x, Number(x) < 100 ? 1 : 0);
+  for (const [n, f] of sweeps) {
+    console.log(`| ${n} | ${radii.map((r) => `${rate(f[`r${r}`])} / ${rate(f[`r${r}brute`])}${f[`r${r}exact`] ? '' : ' (NOT EXACT)'}`).join(' | ')} |`);
+  }
+  if (persisted) {
+    const [saved, loaded] = persisted;
+    console.log(`\nPersistence, ${fmt(loaded.size, 0)} random hashes: save ${fmt(saved.saveS, 1)} s (${fmt(saved.fileMb, 0)} MB file), load ${fmt(loaded.loadS, 1)} s wall / ${fmt(loaded.loadCpuS, 1)} CPU-s, peak RSS after load ${fmt(loaded.maxRssMb, 0)} MB, loaded index exact vs brute force: ${loaded.exact ? 'yes' : 'NO'}.`);
   }
 }
 
 const argv = process.argv.slice(2);
 if (argv[0] === '--child') {
-  const [mode, a, b, c, d] = argv.slice(1);
+  const [mode, a, b, c, d, e, f] = argv.slice(1);
   if (mode === 'pipeline') await childPipeline(a!, Number(b), Number(c));
   else if (mode === 'decode') await childDecode(a!, Number(b), Number(c));
-  else if (mode === 'index') childIndex(Number(a), b as 'random' | 'clustered', Number(c), Number(d));
+  else if (mode === 'index') childIndex(Number(a), b as 'random' | 'clustered', Number(c), Number(d), e ? e.split(',').map(Number) : [], f || undefined);
+  else if (mode === 'index-load') childIndexLoad(a!, Number(b));
 } else {
   await main();
 }

@@ -35,14 +35,15 @@ const PENDING_BUCKETS = 1 << 16;
 export const PENDING_LIMIT = 32768;
 
 /** Cost model, in nanoseconds on the benchmark machine, used to share the radius among chunks and to pick a scan. */
-const PROBE_NS = 40;
-const CANDIDATE_NS = 35;
-const SCAN_NS = 16;
+const PROBE_NS = 100;
+const CANDIDATE_NS = 60;
+/** A scan stops reading a hash once the distance passes the radius, so it costs more at larger radii. */
+const scanNs = (radius: number): number => 14 + radius / 8;
 /** Candidates verified per block: their 4 KB pages stay within the TLB and their lines within L1/L2. */
 const VERIFY_BLOCK = 256;
 
 const MAGIC_V1 = 'TSHIDX01';
-const MAGIC = 'TSHIDX02';
+const MAGIC = 'TSHIDX03';
 
 function checkRadius(radius: number): void {
   if (!Number.isInteger(radius) || radius < 0 || radius > MAX_RADIUS) throw new RangeError(`radius must be an integer 0..${MAX_RADIUS}, got ${radius}`);
@@ -603,7 +604,7 @@ export class HammingIndex {
     const q = toWords(hash);
     const out: IndexHit[] = [];
     const plan = this.planOf(radius);
-    if (!this.tablesOnly && plan.cost >= SCAN_NS * (this.mainCount + this.pendingCount)) {
+    if (!this.tablesOnly && plan.cost >= scanNs(radius) * (this.mainCount + this.pendingCount)) {
       this.scan(q, radius, out);
     } else {
       if (this.mainCount > 0) this.searchMain(q, radius, plan.probe, out);
@@ -618,7 +619,11 @@ export class HammingIndex {
    * bucket's first id, (3) the copy of the ids. A loop that did all three per probe waits for each miss in turn.
    */
   private searchMain(q: Hash256Words, radius: number, probe: Int8Array, out: IndexHit[]): void {
-    let n = 0;
+    this.verify(q, radius, this.collect(q, probe, 0), out);
+  }
+
+  /** Appends the candidates of `q` to `this.cand` from position `n`; returns the new end. */
+  private collect(q: Hash256Words, probe: Int8Array, n: number): number {
     let cand = this.cand;
     const wide = this.wide;
     for (let t = 0; t < this.tables.length; t++) {
@@ -656,7 +661,7 @@ export class HammingIndex {
         }
       }
     }
-    this.verify(q, radius, n, out);
+    return n;
   }
 
   private growCandidates(min: number): Uint32Array {
@@ -719,7 +724,7 @@ export class HammingIndex {
       const d = distanceAt(this.hashes, id * 8, q, radius);
       if (d <= radius && this.state[id] !== ABSENT) out.push({ id, distance: d });
     };
-    if (!this.tablesOnly && plan.cost >= SCAN_NS * this.pendingCount) {
+    if (!this.tablesOnly && plan.cost >= scanNs(radius) * this.pendingCount) {
       for (let e = 0; e < this.pendingCount; e++) check(this.pendingId[e]!);
       return;
     }
