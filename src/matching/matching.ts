@@ -95,6 +95,7 @@ export function createMatching(deps: MatchingDeps) {
       stopped = true;
       if (timer) clearInterval(timer);
       timer = null;
+      hub.stop();
       await Promise.all([...inflight]);
     },
   };

@@ -40,7 +40,10 @@ describe.each(testDialects)('hub match index on %s', (dialect) => {
     hub = createHubMatching({ db: store.db, audit: createAuditLog({ db: store.db, masterKey: ephemeralMasterKey() }) });
     await hub.start();
   });
-  afterAll(async () => store?.dispose());
+  afterAll(async () => {
+    hub?.stop();
+    await store?.dispose();
+  });
 
   it('lets only the founding agency (first approved) announce epochs, one at a time', async () => {
     expect(await hub.state()).toMatchObject({ epoch: 0, founder: null, nextFounder: a });
@@ -154,6 +157,15 @@ describe.each(testDialects)('hub match index on %s', (dialect) => {
     expect((await hub.publish(b, { epoch: 2, items: [{ ...other, tokens: [t2] }] })).hits).toBe(0);
     expect(await store.db.selectFrom('hub_match_hits').select('id').where('b_ref', '=', other.ref).execute()).toEqual(hitsBefore);
     expect((await hub.publish(c, { epoch: 2, items: [item([t2])] })).hits).toBe(2);
+  });
+
+  it('drops change-feed entries older than a month', async () => {
+    const old = new Date(Date.now() - 31 * 86_400_000).toISOString();
+    await store.db.insertInto('hub_match_changes').values({ agency_id: a, hit_id: newId(), op: 'remove', at: old }).execute();
+    const before = await store.db.selectFrom('hub_match_changes').select('seq').execute();
+    await hub.maintenance();
+    const after = await store.db.selectFrom('hub_match_changes').select('seq').execute();
+    expect(after.length).toBe(before.length - 1);
   });
 
   it('rebuilds its memory from the database', async () => {

@@ -13,6 +13,7 @@ const FOUNDER_KEY = 'hub.matching.founder';
 const LOAD_PAGE = 20_000;
 const ITEM_CHUNK = 400;
 const CHANGE_DAYS = 30;
+const MAINTENANCE_MS = 3_600_000;
 
 export interface HubMatchingLog {
   info(obj: object, msg: string): void;
@@ -88,6 +89,7 @@ export function createHubMatching(deps: { db: Kysely<Database>; audit: AuditLog;
   let index: HubIndex | null = null;
   let loading: Promise<HubIndex> | null = null;
   let queue: Promise<unknown> = Promise.resolve();
+  let housekeeping: NodeJS.Timeout | null = null;
 
   function exclusive<T>(work: () => Promise<T>): Promise<T> {
     const run = queue.then(work, work);
@@ -121,6 +123,11 @@ export function createHubMatching(deps: { db: Kysely<Database>; audit: AuditLog;
   async function catchUp(ix: HubIndex): Promise<void> {
     const rows = await db.selectFrom('hub_match_items').select(['seq', 'agency_id', 'epoch', 'tokens', 'pdq']).where('seq', '>', ix.maxSeq).orderBy('seq').execute();
     for (const r of rows) ix.add({ seq: r.seq, agencyId: r.agency_id, epoch: r.epoch, tokens: r.tokens, pdq: r.pdq });
+  }
+
+  /** Change-feed entries older than a month are dropped (docs/matching.md, "Limits"). */
+  async function maintenance(): Promise<void> {
+    await db.deleteFrom('hub_match_changes').where('at', '<', new Date(Date.now() - CHANGE_DAYS * 86_400_000).toISOString()).execute();
   }
 
   async function takeLock(trx: Transaction<Database>): Promise<void> {
@@ -183,6 +190,13 @@ export function createHubMatching(deps: { db: Kysely<Database>; audit: AuditLog;
     async start(): Promise<void> {
       await db.insertInto('settings').values({ key: LOCK_KEY, value: nowIso() }).onConflict((oc) => oc.column('key').doNothing()).execute();
       await ready();
+      housekeeping ??= setInterval(() => void maintenance().catch(() => undefined), MAINTENANCE_MS);
+      housekeeping.unref();
+    },
+
+    stop(): void {
+      if (housekeeping) clearInterval(housekeeping);
+      housekeeping = null;
     },
 
     /** The hub's matching memory, for the benchmark and the admin overview. */
@@ -475,10 +489,7 @@ export function createHubMatching(deps: { db: Kysely<Database>; audit: AuditLog;
       return { state: await state(), items: ix.items, tokens: ix.exact.size, pdq: ix.near.size, hits: Number(hits.n), indexBytes: ix.bytes };
     },
 
-    /** Change-feed entries older than a month are dropped; a node that was away longer resynchronises from scratch. */
-    async maintenance(): Promise<void> {
-      await db.deleteFrom('hub_match_changes').where('at', '<', new Date(Date.now() - CHANGE_DAYS * 86_400_000).toISOString()).execute();
-    },
+    maintenance,
 
     /** Forgets the in-memory index (tests, and a restart of the matching memory after a bulk load). */
     reset(): void {
