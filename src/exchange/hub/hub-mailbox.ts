@@ -201,27 +201,36 @@ export function createHubMailbox(deps: { db: Kysely<Database>; members: HubMembe
         if (missing.length > 0) throw new ConflictError(`${missing.length} attachment part(s) are missing or differ from the signed digests; upload them first.`, 'parts-missing');
       }
 
-      const seq = await db.transaction().execute(async (trx) => {
-        const inserted = await trx
-          .insertInto('hub_envelopes')
-          .values({
-            id: routing.id,
-            kind: routing.kind,
-            from_agency_id: agencyId,
-            routing: envelope.routing,
-            jwe: envelope.jwe,
-            digest,
-            parts: JSON.stringify(parts.map((p) => p.id)),
-            created_at: nowIso(),
-          })
-          .returning('seq')
-          .executeTakeFirstOrThrow();
-        await trx
-          .insertInto('hub_deliveries')
-          .values(routing.to.map((a) => ({ envelope_seq: inserted.seq, agency_id: a, fetched_at: null, acked_at: null })))
-          .execute();
-        return inserted.seq;
-      });
+      let seq: number;
+      try {
+        seq = await db.transaction().execute(async (trx) => {
+          const inserted = await trx
+            .insertInto('hub_envelopes')
+            .values({
+              id: routing.id,
+              kind: routing.kind,
+              from_agency_id: agencyId,
+              routing: envelope.routing,
+              jwe: envelope.jwe,
+              digest,
+              parts: JSON.stringify(parts.map((p) => p.id)),
+              created_at: nowIso(),
+            })
+            .returning('seq')
+            .executeTakeFirstOrThrow();
+          await trx
+            .insertInto('hub_deliveries')
+            .values(routing.to.map((a) => ({ envelope_seq: inserted.seq, agency_id: a, fetched_at: null, acked_at: null })))
+            .execute();
+          return inserted.seq;
+        });
+      } catch (err) {
+        // Two submissions of one envelope at once (a retry racing the first attempt): the second finds the first.
+        const raced = await db.selectFrom('hub_envelopes').select(['seq', 'digest']).where('id', '=', routing.id).executeTakeFirst();
+        if (!raced) throw err;
+        if (raced.digest === digest) return { seq: raced.seq, duplicate: true };
+        throw new ConflictError('Another envelope was already submitted under this id.', 'duplicate-id');
+      }
       for (const a of routing.to) notifier.notify(a);
       return { seq, duplicate: false };
     },
