@@ -23,10 +23,10 @@ import { mayView, SHARED_IN_CASE } from '../intel/records/handling-policy.js';
 import type { HandlingCode } from '../intel/vocabulary.js';
 import { newId, nowIso } from '../store/ids.js';
 import type { Database, LocationAssessmentsTable } from '../store/schema.js';
-import { assessLocation } from './assess-location.js';
 import { compareVersions, type ComparableVersion } from './assessment-compare.js';
 import { prepareEvidence, type SnapshotItem, type StoredAnalystItem } from './assessment-evidence.js';
 import { createAssessmentRepository, type AssessmentRow, type EvidenceScope, type VersionRow } from './assessment-repository.js';
+import { sharedWorkerAssess, type AssessFn } from './assessment-runner.js';
 import {
   ANALYST_LIMITS,
   type AnalystItemInput,
@@ -134,8 +134,9 @@ function resultView(result: StoredResult): AssessmentView['result'] {
   };
 }
 
-export function createLocationAssessmentService(deps: { db: Kysely<Database>; audit: AuditLog; access: CaseAccessPolicy }) {
+export function createLocationAssessmentService(deps: { db: Kysely<Database>; audit: AuditLog; access: CaseAccessPolicy; assess?: AssessFn }) {
   const { db, audit, access } = deps;
+  const assess = deps.assess ?? sharedWorkerAssess();
   const repo = createAssessmentRepository(db);
 
   function ownState(row: EvidenceFields): Record<string, unknown> {
@@ -149,7 +150,7 @@ export function createLocationAssessmentService(deps: { db: Kysely<Database>; au
     const state = await repo.sourceState(scope, ownState(row));
     const gathered = await repo.gather(scope);
     const prepared = prepareEvidence(gathered, JSON.parse(row.analyst_items) as StoredAnalystItem[], new Set(JSON.parse(row.disabled_items) as string[]), row.subject_label);
-    const assessment = await assessLocation(
+    const assessment = await assess(
       prepared.map((p) => p.engine),
       { countryPrior: row.country_prior as CountryPrior },
     );
