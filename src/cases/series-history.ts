@@ -114,6 +114,14 @@ export async function conflictOf(db: Kysely<Database>, caseId: string, ops: read
       victimSeries.set(o.victimId, o.after);
     }
   }
+  // A series that ends merged or dissolved must end empty: undoing a creation after items were added is refused.
+  for (const [seriesId, state] of seriesState) {
+    if (state.state === 'active') continue;
+    const members = await db.selectFrom('series_media').select('media_id').where('case_id', '=', caseId).where('series_id', '=', seriesId).execute();
+    const left = members.filter((m) => (membership.has(m.media_id) ? membership.get(m.media_id) === seriesId : true)).length;
+    const arrived = [...membership].filter(([mediaId, s]) => s === seriesId && !members.some((m) => m.media_id === mediaId)).length;
+    if (left + arrived > 0) return 'the series holds items added since';
+  }
   return null;
 }
 

@@ -51,7 +51,8 @@ export function createDashboardService(deps: { db: Kysely<Database>; audit: Audi
         ...victims.filter((v) => v.status !== 'unidentified').map((v) => ({ kind: 'victim' as const, id: v.id, code: v.code, status: v.status, on: v.safeguarded_on ?? v.identified_on, agency: ref(v.identified_by) })),
         ...series.filter((s) => s.status === 'identified').map((s) => ({ kind: 'series' as const, id: s.id, code: s.code, status: s.status, on: s.identified_on, agency: ref(s.identified_by) })),
       ]
-        .sort((a, b) => ((a.on ?? '') < (b.on ?? '') ? 1 : (a.on ?? '') > (b.on ?? '') ? -1 : a.code < b.code ? 1 : -1))
+        // Newest first; on the same day, victims before series, then by code.
+        .sort((a, b) => (b.on ?? '').localeCompare(a.on ?? '') || (a.kind === b.kind ? a.code.localeCompare(b.code) : a.kind === 'victim' ? -1 : 1))
         .slice(0, 20);
       const totalMedia = Number(total?.n ?? 0);
       const knownMedia = Number(known?.n ?? 0);

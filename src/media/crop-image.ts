@@ -39,10 +39,13 @@ function uprightSize(width: number, height: number, orientation?: number): { wid
 export async function cropImageRegion(input: Buffer, region: CropRegion, options: CropOptions = {}): Promise<CroppedImage> {
   const header = await readImageHeader(input, options.maxPixels ?? DEFAULT_MAX_PIXELS);
   const { width, height } = uprightSize(header.width, header.height, header.orientation);
-  const x0 = Math.max(0, Math.min(width - 1, Math.floor(region.x * width)));
-  const y0 = Math.max(0, Math.min(height - 1, Math.floor(region.y * height)));
-  const x1 = Math.max(x0 + 1, Math.min(width, Math.ceil((region.x + region.w) * width)));
-  const y1 = Math.max(y0 + 1, Math.min(height, Math.ceil((region.y + region.h) * height)));
+  // Fractions from a browser carry float noise (0.2 + 0.4 = 0.6000000000000001): snap within a millionth of a pixel.
+  const floor = (v: number) => Math.floor(v + 1e-6);
+  const ceil = (v: number) => Math.ceil(v - 1e-6);
+  const x0 = Math.max(0, Math.min(width - 1, floor(region.x * width)));
+  const y0 = Math.max(0, Math.min(height - 1, floor(region.y * height)));
+  const x1 = Math.max(x0 + 1, Math.min(width, ceil((region.x + region.w) * width)));
+  const y1 = Math.max(y0 + 1, Math.min(height, ceil((region.y + region.h) * height)));
   const maxSide = options.maxSide ?? 1024;
   try {
     // Two pipelines: sharp applies extract before rotate within one, and the region is in upright coordinates.
