@@ -143,7 +143,7 @@ describe('HammingIndex equals brute force', () => {
     idx.merge(); // nothing to do
     expectExact(idx, model, queries, [31]);
 
-    // A second round on the folded tables, then a small batch (goes pending) and a large one (rebuild).
+    // A second round on the folded tables, then a batch within the tables' slack (folded) and one beyond it (rebuild).
     for (let i = 600; i < 700; i++) drop(i);
     for (let i = 700; i < 800; i++) set(i, flip(model.get(i)!, 2, r));
     idx.merge();

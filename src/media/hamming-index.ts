@@ -220,8 +220,11 @@ export class HammingIndex {
   private mainDirty = 0;
   private staleIds: Uint32Array = new Uint32Array(0);
   private staleWords: Uint32Array = new Uint32Array(0);
-  /** Present ids may be missing from the tables (addMany with deferMerge, storage growth): merge before searching. */
+  /** Present ids may be missing from the tables (bulk addMany, storage growth): rebuild before searching. */
   private unmerged = false;
+  /** Ids changed by addMany on built tables, in neither the tables nor the pending lists: folded before searching. */
+  private unindexed: Uint32Array = new Uint32Array(0);
+  private unindexedCount = 0;
   private plans = new Map<number, Plan>();
   /** Plans for the pending tables, by radius, with the pending count they were made for. */
   private pendingPlans = new Map<number, Plan & { n: number }>();
@@ -342,9 +345,10 @@ export class HammingIndex {
   }
 
   /**
-   * Adds or replaces many hashes at once (start-up rebuild, bulk import): `hashes` holds 8 words per id, in the order
-   * of `ids`. Unchanged hashes are skipped; a few changes go the way of `add`, many mark the tables for a rebuild,
-   * which happens at the end, or with `deferMerge` once for successive batches, at the next search or `merge()`.
+   * Adds or replaces many hashes at once (start-up rebuild, bulk import, catching up with a database): `hashes` holds
+   * 8 words per id, in the order of `ids`. Unchanged hashes are skipped. The tables are brought up to date at the end,
+   * or with `deferMerge` once for successive batches, at the next search or `merge()`: by a fold when the changes are
+   * few next to the index (up to a sixteenth of it, the slack the tables keep), otherwise by a rebuild.
    */
   addMany(ids: ArrayLike<number>, hashes: Uint32Array, options: { deferMerge?: boolean } = {}): void {
     if (hashes.length !== ids.length * 8) throw new Error('addMany: hashes must hold 8 words per id');
@@ -356,9 +360,20 @@ export class HammingIndex {
     this.reserve(end);
     const changed: number[] = [];
     for (let i = 0; i < ids.length; i++) if (this.put(ids[i]!, hashes, i * 8)) changed.push(ids[i]!);
-    if (!this.unmerged) {
-      if (this.pendingCount + this.mainDirty + changed.length <= PENDING_LIMIT) for (const id of changed) this.pushPending(id);
-      else this.unmerged = true;
+    if (!this.unmerged && changed.length > 0) {
+      const total = this.unindexedCount + changed.length;
+      if (this.tables.length === 0 || total > slackFor(this.mainCount)) {
+        this.unmerged = true;
+        this.unindexedCount = 0;
+      } else {
+        if (total > this.unindexed.length) {
+          const grown = new Uint32Array(Math.max(total, this.unindexed.length * 2));
+          grown.set(this.unindexed.subarray(0, this.unindexedCount));
+          this.unindexed = grown;
+        }
+        this.unindexed.set(changed, this.unindexedCount);
+        this.unindexedCount = total;
+      }
     }
     if (!options.deferMerge) this.merge();
   }
@@ -425,7 +440,7 @@ export class HammingIndex {
    * than a rebuild. Nothing to do when nothing changed.
    */
   merge(): void {
-    const changed = this.pendingCount + this.mainDirty > 0;
+    const changed = this.pendingCount + this.mainDirty + this.unindexedCount > 0;
     const layoutChanged = this.tables.length === 0 || !sameKeys(this.keyBits, keyBitsFor(MAIN_WIDTHS, this.count)) || (!this.wide && this.span > 1 << 24);
     if (this.unmerged || (changed && layoutChanged)) this.rebuild();
     else if (changed) this.fold();
@@ -499,7 +514,12 @@ export class HammingIndex {
   private fold(): void {
     const state = this.state;
     // Live pending ids, each once (an id replaced twice has two entries; a removed one is no longer pending).
-    const live = Array.from(new Set(this.pendingId.subarray(0, this.pendingCount))).filter((id) => state[id] === PENDING);
+    const all = new Uint32Array(this.pendingCount + this.unindexedCount);
+    all.set(this.pendingId.subarray(0, this.pendingCount));
+    all.set(this.unindexed.subarray(0, this.unindexedCount), this.pendingCount);
+    all.sort();
+    const live: number[] = [];
+    for (let i = 0; i < all.length; i++) if ((i === 0 || all[i] !== all[i - 1]) && state[all[i]!] === PENDING) live.push(all[i]!);
     const p = live.length;
     const d = this.mainDirty;
     const wide = this.wide;
@@ -581,6 +601,8 @@ export class HammingIndex {
 
   private clearPending(): void {
     this.pendingCount = 0;
+    this.unindexedCount = 0;
+    if (this.unindexed.length > PENDING_LIMIT) this.unindexed = new Uint32Array(0);
     for (const head of this.pendingHead) head.fill(-1);
     if (this.pendingId.length > 65536) {
       this.pendingId = new Uint32Array(0);
@@ -600,7 +622,7 @@ export class HammingIndex {
   /** Every stored hash within `radius` (default 31, max 63) of `hash`, nearest first (ties by id); exact. */
   search(hash: string | Hash256Words, radius = 31): IndexHit[] {
     checkRadius(radius);
-    if (this.unmerged) this.merge();
+    if (this.unmerged || this.unindexedCount > 0) this.merge();
     const q = toWords(hash);
     const out: IndexHit[] = [];
     const plan = this.planOf(radius);
