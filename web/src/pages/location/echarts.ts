@@ -44,7 +44,7 @@ interface Geometry {
  * Outlines crossing the antimeridian (Chukotka, Fiji, the Aleutians) come as rings jumping from +180 to -180, which a
  * flat map draws as lines across the world; the stray points are pinned to the edge of the side the ring lies on.
  */
-function pinToOneSide(ring: Position[]): Position[] {
+export function pinToOneSide(ring: Position[]): Position[] {
   const lons = ring.map((p) => p[0]!);
   if (Math.max(...lons) - Math.min(...lons) <= 180) return ring;
   const east = lons.filter((l) => l > 0).length >= lons.length / 2;
