@@ -167,6 +167,17 @@ describe('HammingIndex equals brute force', () => {
       else set(50_000 + i, flip(hashes[i % 6000]!, i % 40, r));
     }
     expectExact(idx, model, queries, radii);
+
+    // Replacing more stored hashes than the tables' slack, in one deferred batch: a rebuild, at the next search.
+    const replaced = [...model.keys()].slice(0, PENDING_LIMIT + 50);
+    const words = new Uint32Array(replaced.length * 8);
+    replaced.forEach((id, i) => {
+      const h = flip(hashes[i % 6000]!, (i % 50) + 1, r);
+      words.set(h, i * 8);
+      model.set(id, h);
+    });
+    idx.addMany(replaced, words, { deferMerge: true });
+    expectExact(idx, model, queries, radii);
   });
 
   it('returns each hit once with its true distance, nearest first', () => {
