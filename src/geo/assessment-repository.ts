@@ -100,8 +100,31 @@ export function createAssessmentRepository(db: Kysely<Database>) {
     return rows.map((r) => r.case_id).sort();
   }
 
+  /** What the case's media are now, from its link rows alone (media rows never change once ingested). */
+  async function mediaState(caseId: string): Promise<{ n: number; last: string | null }> {
+    const row = await db
+      .selectFrom('case_media')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('added_at').as('last')])
+      .where('case_id', '=', caseId)
+      .executeTakeFirstOrThrow();
+    return { n: Number(row.n), last: row.last ?? null };
+  }
+
+  // A triage case may hold millions of media: its camera serials are read again only when its media change.
+  const serialMemo = new Map<string, string[]>();
+  async function caseSerials(caseId: string): Promise<string[]> {
+    const state = await mediaState(caseId);
+    const key = `${caseId}:${state.n}:${state.last}`;
+    const known = serialMemo.get(key);
+    if (known) return known;
+    const serials = (await mediaQuery(caseId).where('m.camera_serial', 'is not', null).select('m.camera_serial').distinct().execute()).map((r) => r.camera_serial!).sort();
+    if (serialMemo.size >= 500) serialMemo.delete(serialMemo.keys().next().value!);
+    serialMemo.set(key, serials);
+    return serials;
+  }
+
   async function serialLinks(scope: EvidenceScope): Promise<SerialLinkRow[]> {
-    const serials = (await mediaQuery(scope.caseId).where('m.camera_serial', 'is not', null).select('m.camera_serial').distinct().execute()).map((r) => r.camera_serial!);
+    const serials = await caseSerials(scope.caseId);
     if (serials.length === 0) return [];
     const cases = await citableCases(scope);
     if (cases.length === 0) return [];
@@ -196,11 +219,9 @@ export function createAssessmentRepository(db: Kysely<Database>) {
             .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('r.updated_at').as('last')])
             .executeTakeFirstOrThrow()
         : { n: 0, last: null };
-      const media = await mediaQuery(scope.caseId)
-        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('cm.added_at').as('last')])
-        .executeTakeFirstOrThrow();
+      const media = await mediaState(scope.caseId);
       const links = (await serialLinks(scope)).map((l) => [l.serial, l.mediaId, l.caseId, l.originCountry]);
-      return sha256(JSON.stringify({ own, identity, posts: [Number(posts.n), posts.last], media: [Number(media.n), media.last], links }));
+      return sha256(JSON.stringify({ own, identity, posts: [Number(posts.n), posts.last], media: [media.n, media.last], links }));
     },
 
     async gather(scope: EvidenceScope): Promise<GatheredSources> {
