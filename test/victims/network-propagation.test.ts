@@ -157,4 +157,28 @@ describe('series identification status across the network (hub and three agency 
     expect(await c.services.seriesPropagation.propagate(de)).toMatchObject({ sent: 1, identified: 1 });
     await eventually(async () => (await remote(net.es)).some((r) => r.from_agency_id === de && r.series_ref === series.id && r.status === 'identified'), 'the status from DE at ES');
   });
+
+  it('a clue’s crop, never the picture, goes to another agency in a sealed message', async () => {
+    const specialist = userCtx(net.pt, ['victim-id'], 'pt-vid');
+    const bytes = await noisyJpeg(800, 600, 91, 90, 4);
+    const item = await addImage(net.a, cases.pt!, bytes);
+    // addImage records the item without its bytes; a clue is cut from the stored picture, so store it.
+    await net.a.services.blobs.put('media', item.hash.sha256, bytes);
+    const clue = await net.a.services.clues.create(specialist, cases.pt!, item.id, { kind: 'logo', label: 'Hotel logo', note: 'on the towel', region: { x: 0.5, y: 0.5, w: 0.25, h: 0.25 } });
+    await expect(net.a.services.clues.share(specialist, cases.pt!, { clueIds: [clue.id], to: [net.es] })).rejects.toThrow(/not marked shareable/);
+    await net.a.services.clues.update(specialist, cases.pt!, clue.id, { shareable: true });
+    const { messageId } = await net.a.services.clues.share(specialist, cases.pt!, { clueIds: [clue.id], to: [net.es], note: 'Do you know this logo?' });
+
+    const es = userCtx(net.es, ['victim-id'], 'es-vid');
+    const received = await eventually(async () => (await net.b.services.exchange.messages.list(es, { box: 'in' })).items.find((m) => m.messageId === messageId), 'the clue message at ES');
+    const message = await net.b.services.exchange.messages.get(es, received.id);
+    expect(message.body).toContain('1. Logo: Hotel logo — on the towel');
+    expect(message.attachments).toEqual([expect.objectContaining({ name: 'clue-1-logo.jpg', mediaType: 'image/jpeg' })]);
+    const file = await net.b.services.exchange.messages.download(es, received.id, 0);
+    const chunks: Buffer[] = [];
+    for await (const chunk of file.stream) chunks.push(chunk as Buffer);
+    expect(await sharp(Buffer.concat(chunks)).metadata()).toMatchObject({ width: 200, height: 150 });
+    const disclosed = await net.a.services.audit.list({ action: 'clue.share', caseId: cases.pt! });
+    expect(disclosed[0]).toMatchObject({ operation: 'disclosure', recipients: [net.es] });
+  });
 });
