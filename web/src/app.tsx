@@ -17,6 +17,7 @@ import { PreferencesPage } from './pages/preferences-page.js';
 import { SecurityPage } from './pages/security-page.js';
 import { SetupPage } from './pages/setup-page.js';
 import { TokensPage } from './pages/tokens-page.js';
+import { VICTIM_ROUTES } from './pages/victims/routes.js';
 import { matchPath, navigate, safeNext, useLocation } from './router.js';
 import { AUDIT_ROLES, CASE_ROLES, homePath } from './session/roles.js';
 import { useSession } from './session/session.js';
@@ -41,6 +42,7 @@ const ROUTES: Route[] = [
   ...HIT_ROUTES,
   ...LOCATION_ROUTES,
   ...MESSAGE_ROUTES,
+  ...VICTIM_ROUTES,
   { pattern: '/admin/users', roles: ['admin'], render: () => <UsersPage /> },
   { pattern: '/admin/agencies', roles: ['admin'], render: () => <AgenciesPage /> },
   { pattern: '/audit', roles: AUDIT_ROLES, render: () => <AuditPage /> },

@@ -17,6 +17,7 @@ import { CaseIntelPanel } from './intel/also-seen-in.js';
 import { CaseLocationPanel } from './location/case-location-panel.js';
 import { CaseMatchingPanel } from './hits/case-matching-page.js';
 import { CaseMediaPanel } from './media/case-media-panel.js';
+import { CaseVictimsPanel } from './victims/case-victims-panel.js';
 
 const AUDIT_PAGE = 20;
 
@@ -321,6 +322,7 @@ export function CasePage({ caseId }: { caseId: string }) {
       </div>
       <CaseIntelPanel caseId={c.id} />
       <CaseMediaPanel c={c} />
+      <CaseVictimsPanel c={c} />
       <CaseMatchingPanel c={c} />
       <CaseLocationPanel c={c} />
       {version ? <CaseAudit caseId={c.id} version={version} /> : null}
