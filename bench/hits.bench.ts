@@ -43,7 +43,11 @@ const maxRssMb = () => {
   return m ? Number(m[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
 };
 const rssMb = () => process.memoryUsage().rss / 1024 / 1024;
-const report = (f: Record<string, unknown>) => process.stdout.write(`RESULT ${JSON.stringify(f)}\n`);
+const started = Date.now();
+const report = (f: Record<string, unknown>) => {
+  process.stdout.write(`RESULT ${JSON.stringify(f)}\n`);
+  process.stderr.write(`  [${((Date.now() - started) / 1000).toFixed(0)} s] ${String(f.part)} done\n`);
+};
 
 function timed<T>(work: () => T): { value: T; wall: number; cpu: number } {
   const c0 = cpuSeconds();

@@ -11,7 +11,9 @@ export const NEAR_RADIUS = 31;
 export interface NearIndex {
   readonly size: number;
   add(id: number, hash: Hash256Words): void;
-  addMany(ids: ArrayLike<number>, hashes: Uint32Array): void;
+  addMany(ids: ArrayLike<number>, hashes: Uint32Array, options?: { deferMerge?: boolean }): void;
+  /** Makes hashes added with deferMerge searchable. */
+  merge(): void;
   remove(id: number): boolean;
   search(hash: Hash256Words, radius: number): IndexHit[];
 }
@@ -102,7 +104,7 @@ export class HubIndex {
     this.items++;
   }
 
-  /** Bulk load at start: PDQ hashes go to the index in one merge. */
+  /** Bulk load at start, page by page; `finishLoad` merges the PDQ index once at the end. */
   addMany(items: IndexedItem[]): void {
     const ids: number[] = [];
     const words: Uint32Array[] = [];
@@ -120,8 +122,12 @@ export class HubIndex {
     if (ids.length > 0) {
       const flat = new Uint32Array(ids.length * 8);
       words.forEach((w, i) => flat.set(w, i * 8));
-      this.near.addMany(ids, flat);
+      this.near.addMany(ids, flat, { deferMerge: true });
     }
+  }
+
+  finishLoad(): void {
+    this.near.merge();
   }
 
   remove(item: { seq: number; tokens: Buffer; pdq: Buffer | null }): void {

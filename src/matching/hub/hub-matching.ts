@@ -109,6 +109,7 @@ export function createHubMatching(deps: { db: Kysely<Database>; audit: AuditLog;
       ix.addMany(rows.map((r) => ({ seq: r.seq, agencyId: r.agency_id, epoch: r.epoch, tokens: r.tokens, pdq: r.pdq })));
       after = rows[rows.length - 1]!.seq;
     }
+    ix.finishLoad();
     deps.log?.info({ items: ix.items, tokens: ix.exact.size, pdq: ix.near.size, ms: Date.now() - started }, 'hub match index loaded');
     return ix;
   }

@@ -29,7 +29,9 @@ describe('WideHammingIndex', () => {
       ids.push(id++);
       flat.push(...h);
     }
-    index.addMany(ids, Uint32Array.from(flat));
+    // Loaded in two pages, merged once (at the first search).
+    index.addMany(ids.slice(0, 30_000), Uint32Array.from(flat.slice(0, 30_000 * 8)), { deferMerge: true });
+    index.addMany(ids.slice(30_000), Uint32Array.from(flat.slice(30_000 * 8)), { deferMerge: true });
     for (let i = 0; i < 5_000; i++) index.add(id++, near(centres[i % 50]!, Math.floor(r() * 40), r));
     for (let i = 1; i < 3_000; i += 3) index.remove(i);
     for (let i = 2; i < 3_000; i += 3) index.add(i, near(centres[7]!, Math.floor(r() * 30), r));

@@ -101,13 +101,19 @@ export class WideHammingIndex {
     if (this.pending.size > Math.max(this.wideFrom, this.mainCount >>> 3)) this.merge();
   }
 
-  /** Bulk load (start-up rebuild): 8 words per id in `hashes`; one merge at the end. */
-  addMany(ids: ArrayLike<number>, hashes: Uint32Array): void {
+  /**
+   * Bulk load (start-up rebuild): 8 words per id in `hashes`, merged at once, or with `deferMerge` at the next search
+   * or `merge()` — a rebuild in pages merges once, not once per page.
+   */
+  addMany(ids: ArrayLike<number>, hashes: Uint32Array, options: { deferMerge?: boolean } = {}): void {
     if (hashes.length !== ids.length * 8) throw new Error('addMany: hashes must hold 8 words per id');
     for (let i = 0; i < ids.length; i++) this.store(ids[i]!, hashes.subarray(i * 8, i * 8 + 8), PENDING);
-    if (this.mainCount > 0 || this.count >= this.wideFrom) this.merge();
-    else this.pending.addMany(ids, hashes);
+    this.unmerged = true;
+    if (!options.deferMerge) this.merge();
   }
+
+  /** addMany(deferMerge) left hashes that no table or pending index holds yet. */
+  private unmerged = false;
 
   remove(id: number): boolean {
     const st = this.state(id);
@@ -118,10 +124,26 @@ export class WideHammingIndex {
     return true;
   }
 
-  /** Rebuilds every chunk table from the hashes held (one table at a time: the peak is one extra table). */
+  /**
+   * Rebuilds every chunk table from the hashes held (one table at a time: the peak is one extra table). A small index
+   * (under `wideFrom` hashes, never merged wide) is rebuilt as a pending index alone.
+   */
   merge(): void {
+    this.unmerged = false;
     let n = 0;
     for (const s of this.states) if (s) for (let i = 0; i < PAGE_SIZE; i++) if (s[i] !== ABSENT) n++;
+    if (this.mainCount === 0 && n < this.wideFrom) {
+      const ids: number[] = [];
+      for (let p = 0; p < this.pages.length; p++) {
+        const s = this.states[p];
+        if (s) for (let i = 0; i < PAGE_SIZE; i++) if (s[i] !== ABSENT) ids.push((p << PAGE_BITS) + i);
+      }
+      const flat = new Uint32Array(ids.length * 8);
+      ids.forEach((id, k) => flat.set(this.pages[id >>> PAGE_BITS]!.subarray((id & PAGE_MASK) * 8, (id & PAGE_MASK) * 8 + 8), k * 8));
+      this.pending = new HammingIndex();
+      this.pending.addMany(ids, flat);
+      return;
+    }
     for (let t = 0; t < WIDTHS.length; t++) {
       const w = WIDTHS[t]!;
       const start = STARTS[t]!;
@@ -153,6 +175,7 @@ export class WideHammingIndex {
   /** Every stored hash within `radius` (≤ 31) of `hash`, nearest first (ties by id); exact. */
   search(hash: Hash256Words, radius = 31): IndexHit[] {
     if (!Number.isInteger(radius) || radius < 0 || radius > WIDE_MAX_RADIUS) throw new RangeError(`radius must be an integer 0..${WIDE_MAX_RADIUS}`);
+    if (this.unmerged) this.merge();
     const q = this.q;
     q.set(hash);
     const found = new Map<number, number>();
