@@ -29,7 +29,7 @@
  * dense storage positions, database row numbers; capacity beyond the highest id is address space, not memory), one
  * state byte per id, and per table 3 bytes per id (4 once ids pass 2^24) plus the offsets (16 MB for a 22-bit table,
  * 4 MB for a 20-bit one; keys are cut to about log2(n) + 1 bits on smaller indexes). 10 M hashes: 320 + 10 + 360 +
- * 144 MB, ~860 MB for the process.
+ * 144 MB, 860-920 MB for the benchmark process.
  *
  * Changes: `add` and `remove` go to a small pending area (16 chained tables of 16 bits) and mark the postings they
  * make stale; past 32 768 of those, or on `merge`, they are folded into the tables in place (stale postings cut out,
