@@ -105,6 +105,8 @@ function Cropper({ c, media, region, onRegion, others }: { c: Case; media: Media
           {drawing ? 'Drawing: drag over the picture' : 'Draw a region'}
         </Button>
         <span className="muted small">or type it, in % of the picture:</span>
+      </div>
+      <div className="vid-cropper-fields">
         {(['x', 'y', 'w', 'h'] as const).map((k) => (
           <TextField
             key={k}

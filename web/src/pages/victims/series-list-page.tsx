@@ -196,7 +196,7 @@ function SeriesList({ c }: { c: Case }) {
     }
   };
   return (
-    <div className="vid-columns">
+    <div className="vid-columns vid-columns-even">
       <Section
         title="Series"
         id="series-list"

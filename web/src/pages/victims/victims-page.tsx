@@ -129,7 +129,7 @@ function StatusDialog({ c, victim, status, onClose, onSaved }: { c: Case; victim
     >
       <form id={formId} onSubmit={submit} className="form-stack">
         <ErrorNotice error={error} />
-        {status !== 'unidentified' ? <TextField label="On" type="date" value={on} max={new Date().toISOString().slice(0, 10)} onChange={(e) => setOn(e.target.value)} required /> : null}
+        {status !== 'unidentified' ? <TextField label={`${VICTIM_STATUS_LABELS[status]} on`} type="date" value={on} max={new Date().toISOString().slice(0, 10)} onChange={(e) => setOn(e.target.value)} required /> : null}
         <TextField label={back ? 'Why (a correction needs a reason)' : 'Why (optional)'} value={reason} onChange={(e) => setReason(e.target.value)} required={back} maxLength={500} />
       </form>
     </Dialog>
