@@ -1,6 +1,7 @@
 /**
  * npm run bench:location — location assessments of issue 8 through the service, on SQLite: an identity with N posts
- * (times and texts) and a case with pictures carrying GPS and capture offsets. For each N it times
+ * (times and texts) and a case with pictures carrying GPS (200 places around Lisbon) and capture offsets. For each N
+ * it times
  *
  *   - creating the assessment (gather the posts and media, run the engine, store version 1),
  *   - reading it when nothing changed (the freshness check alone: aggregate queries, no engine),
@@ -10,7 +11,7 @@
  * next to the baseline: the engine alone on the same evidence already in memory (`assessLocation`), i.e. what
  * gathering from the database and storing versions add.
  *
- *   npm run bench:location [-- --posts 1000,10000,50000] [-- --media 200]
+ *   npm run bench:location [-- --posts 1000,10000,50000] [-- --media 200]   (--media 100000: a triage-sized case)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -72,17 +73,27 @@ async function run(n: number) {
     await services.postImports.importStream(ctx, kase.id, once(lines), { fileName: 'bench.jsonl', platform: 'forum.example', handlingCode: 'TLP:AMBER', dataSubject: 'suspect' });
     // Media metadata rows (the pictures themselves do not matter here): GPS around Lisbon and capture offsets.
     const now = nowIso();
-    for (let i = 0; i < MEDIA; i++) {
-      const id = newId();
-      await store.db
-        .insertInto('media')
-        .values({
-          id, sha256: id, md5: id, sha1: id, size: 1, type: 'jpeg', mime: 'image/jpeg', kind: 'image', width: 1, height: 1, duration: null, pdq: null, pdq_quality: null, vpdq: null,
-          camera_make: 'Canon', camera_model: 'EOS', camera_serial: `SN-${i % 3}`, capture_time: `2021-0${1 + (i % 9)}-10T12:00:00`, capture_offset: i % 2 ? '+01:00' : '+00:00',
-          gps_lat: 38.7 + (i % 10) / 100, gps_lon: -9.1, metadata: '{}', has_thumbnail: 0, problem: null, problem_detail: null, near_group: null, first_ingest_id: null, created_at: now,
-        })
-        .execute();
-      await store.db.insertInto('case_media').values({ case_id: kase.id, media_id: id, category: 'uncategorised', category_scheme: 'tessera', category_code: 'uncategorised', category_source: 'examiner', categorised_by: null, categorised_at: null, first_ingest_id: null, added_at: now }).execute();
+    for (let start = 0; start < MEDIA; start += 500) {
+      const ids = Array.from({ length: Math.min(500, MEDIA - start) }, () => newId());
+      await store.db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('media')
+          .values(
+            ids.map((id, k) => {
+              const i = start + k;
+              return {
+                id, sha256: id, md5: id, sha1: id, size: 1, type: 'jpeg', mime: 'image/jpeg', kind: 'image', width: 1, height: 1, duration: null, pdq: null, pdq_quality: null, vpdq: null,
+                camera_make: 'Canon', camera_model: 'EOS', camera_serial: `SN-${i % 3}`, capture_time: `2021-0${1 + (i % 9)}-10T12:00:00`, capture_offset: i % 2 ? '+01:00' : '+00:00',
+                gps_lat: 38.6 + (i % 50) / 200, gps_lon: -9.3 + (i % 40) / 200, metadata: '{}', has_thumbnail: 0, problem: null, problem_detail: null, near_group: null, first_ingest_id: null, created_at: now,
+              };
+            }),
+          )
+          .execute();
+        await trx
+          .insertInto('case_media')
+          .values(ids.map((id) => ({ case_id: kase.id, media_id: id, category: 'uncategorised', category_scheme: 'tessera', category_code: 'uncategorised', category_source: 'examiner', categorised_by: null, categorised_at: null, first_ingest_id: null, added_at: now })))
+          .execute();
+      });
     }
     const identity = (await services.records.list(ctx, kase.id, { kind: 'online-identity', limit: 1, offset: 0 })).items[0]!;
 
