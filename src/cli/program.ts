@@ -9,6 +9,7 @@ import { registerMatchingCommands } from './commands/matching.js';
 import { registerMediaCommands } from './commands/media.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerIngestCommands } from './commands/ingest.js';
+import { registerVictimCommands } from './commands/victims.js';
 import { UsageError } from './node-context.js';
 
 /** Exit codes: 0 ok, 1 failure, 2 usage. */
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerMatchingCommands(program);
   registerIntelCommands(program);
   registerIngestCommands(program);
+  registerVictimCommands(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
