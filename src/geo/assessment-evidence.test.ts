@@ -28,6 +28,8 @@ describe('evidence items from a case', () => {
     expect(items[0]!.snapshot.detail).toEqual({ events: 2, from: '2024-01-01T10:00:00.000Z', to: '2024-01-02T10:00:00.000Z' });
     expect(items[1]!.engine).toMatchObject({ kind: 'language', texts: ['olá', 'tudo bem'] });
     expect(items[1]!.snapshot.sources.map((s) => s.id)).toEqual(['p1', 'p2']);
+    const recent = prepareEvidence({ ...none, posts: [{ id: 'p1', occurredAt: null, text: 'olá' }], textsTruncated: true }, [], new Set(), 'x@forum');
+    expect(recent[0]!.snapshot.label).toBe('Language of 1 post (the most recent) (posts of x@forum)');
   });
 
   it('groups GPS by country and capture offsets by offset and half-year, so one trip is not many facts', () => {

@@ -51,6 +51,8 @@ export interface GatheredSources {
   posts: PostRow[];
   /** More posts exist than were read. */
   postsTruncated: boolean;
+  /** Texts were read for the most recent posts only. */
+  textsTruncated?: boolean;
   media: MediaRow[];
   serialLinks: SerialLinkRow[];
 }
@@ -111,7 +113,7 @@ function refs(list: SourceRef[]): { sources: SourceRef[]; sourceCount: number } 
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-function postItems(posts: PostRow[], truncated: boolean, subjectLabel: string): PreparedItem[] {
+function postItems(posts: PostRow[], truncated: boolean, textsTruncated: boolean, subjectLabel: string): PreparedItem[] {
   const out: PreparedItem[] = [];
   const timed = posts.filter((p) => p.occurredAt !== null && Number.isFinite(Date.parse(p.occurredAt)));
   const whose = `posts of ${subjectLabel}`;
@@ -138,7 +140,7 @@ function postItems(posts: PostRow[], truncated: boolean, subjectLabel: string): 
         id: 'language-posts',
         kind: 'language',
         origin: 'posts',
-        label: `Language of ${plural(written.length, 'post')}${more} (${whose})`,
+        label: `Language of ${plural(written.length, 'post')}${textsTruncated ? ' (the most recent)' : more} (${whose})`,
         enabled: true,
         detail: { texts: written.length },
         ...refs(written.map((p) => ({ type: 'record', id: p.id }))),
@@ -331,7 +333,7 @@ export function prepareEvidence(
 ): PreparedItem[] {
   const place = placer();
   const items = [
-    ...postItems(gathered.posts, gathered.postsTruncated, subjectLabel),
+    ...postItems(gathered.posts, gathered.postsTruncated, gathered.textsTruncated ?? false, subjectLabel),
     ...gpsItems(gathered.media, place),
     ...offsetItems(gathered.media),
     ...serialItems(gathered.media, gathered.serialLinks, place),

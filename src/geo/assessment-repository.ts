@@ -4,7 +4,7 @@
  * only come from data every reader of the assessment may see.
  */
 import { createHash } from 'node:crypto';
-import type { Expression, ExpressionBuilder, Kysely, Selectable, SqlBool, Transaction } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SelectQueryBuilder, type SqlBool, type Transaction } from 'kysely';
 import { SHARED_IN_CASE } from '../intel/records/handling-policy.js';
 import { recordVisible } from '../intel/records/visibility.js';
 import type { Database, LocationAssessmentsTable, LocationAssessmentVersionsTable } from '../store/schema.js';
@@ -24,6 +24,9 @@ export interface EvidenceScope {
 
 /** More posts than this are not read for one assessment; the engine subsamples far below it anyway. */
 export const MAX_POSTS = 50_000;
+/** Texts of the most recent posts only, each cut to its beginning (what the engine reads: at most 5 000 texts). */
+export const MAX_TEXT_POSTS = 5_000;
+export const MAX_TEXT_CHARS = 4_000;
 const POST_KINDS = ['post', 'message-excerpt'];
 
 /**
@@ -226,20 +229,23 @@ export function createAssessmentRepository(db: Kysely<Database>) {
 
     async gather(scope: EvidenceScope): Promise<GatheredSources> {
       const identity = await identityInScope(scope);
-      const posts = identity
-        ? await postsQuery(scope)
-            .select(['r.id', 'r.occurred_at', 'r.text'])
-            .orderBy((eb) => eb.fn.coalesce('r.occurred_at', 'r.created_at'), 'desc')
-            .orderBy('r.id', 'desc')
-            .limit(MAX_POSTS + 1)
+      const newestFirst = <T extends SelectQueryBuilder<any, any, any>>(q: T) =>
+        q.orderBy((eb) => eb.fn.coalesce('r.occurred_at', 'r.created_at'), 'desc').orderBy('r.id', 'desc') as T;
+      const times = identity ? await newestFirst(postsQuery(scope).select(['r.id', 'r.occurred_at'])).limit(MAX_POSTS + 1).execute() : [];
+      // Texts are read for the most recent posts only, and only their beginning: what the language engine reads.
+      const texts = identity
+        ? await newestFirst(postsQuery(scope).select(['r.id', sql<string>`substr(r.text, 1, ${sql.lit(MAX_TEXT_CHARS)})`.as('text')]))
+            .limit(MAX_TEXT_POSTS + 1)
             .execute()
         : [];
+      const textOf = new Map(texts.slice(0, MAX_TEXT_POSTS).map((t) => [t.id, t.text]));
       const media: MediaRow[] = (
         await mediaQuery(scope.caseId).select(['m.id', 'm.gps_lat', 'm.gps_lon', 'm.capture_time', 'm.capture_offset', 'm.camera_serial']).orderBy('m.id').execute()
       ).map((m) => ({ id: m.id, gpsLat: m.gps_lat, gpsLon: m.gps_lon, captureTime: m.capture_time, captureOffset: m.capture_offset, cameraSerial: m.camera_serial }));
       return {
-        posts: posts.slice(0, MAX_POSTS).map((p) => ({ id: p.id, occurredAt: p.occurred_at, text: p.text })),
-        postsTruncated: posts.length > MAX_POSTS,
+        posts: times.slice(0, MAX_POSTS).map((p) => ({ id: p.id, occurredAt: p.occurred_at, text: textOf.get(p.id) ?? '' })),
+        postsTruncated: times.length > MAX_POSTS,
+        textsTruncated: texts.length > MAX_TEXT_POSTS,
         media,
         serialLinks: await serialLinks(scope),
       };
