@@ -8,8 +8,8 @@
  * file at all is an error without a media item.
  */
 import { randomBytes } from 'node:crypto';
-import { constants as fsConstants } from 'node:fs';
-import { copyFile, open, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } from 'node:fs';
+import { copyFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BlobKeyGrant } from '../exchange/crypto/blob-keys.js';
 import { decodeImageForPdq, DEFAULT_MAX_PIXELS, ImageDecodeError } from '../media/decode-image.js';
@@ -106,16 +106,18 @@ function decodeProblem(e: unknown): Problem {
   return problem('undecodable', `${e instanceof Error ? e.message : String(e)}`);
 }
 
-/** Reads a regular file in order, handing each slice on; keeps them in one buffer when asked and small enough. */
-async function* readSlices(fh: FileHandle, size: number, timings: StageTimings): AsyncGenerator<Buffer> {
+/**
+ * Reads a regular file in order, one slice at a time (into one buffer for files up to 64 MiB, which the decoder then
+ * uses as is). Reads are synchronous on purpose: this runs on a worker thread, and asynchronous reads would queue in
+ * the process-wide libuv pool behind the image decodes that keep it busy.
+ */
+function* readSlices(fd: number, size: number, timings: StageTimings): Generator<Buffer> {
   const whole = size > 0 && size <= PREALLOCATE_LIMIT ? Buffer.allocUnsafe(size) : undefined;
   let at = 0;
   for (;;) {
     const t = performance.now();
-    let buf: Buffer;
-    if (whole && at < size) buf = whole.subarray(at, Math.min(size, at + CHUNK));
-    else buf = Buffer.allocUnsafe(CHUNK);
-    const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+    const buf = whole && at < size ? whole.subarray(at, Math.min(size, at + CHUNK)) : Buffer.allocUnsafe(CHUNK);
+    const bytesRead = readSync(fd, buf, 0, buf.length, null);
     timings.read += performance.now() - t;
     if (bytesRead === 0) return;
     at += bytesRead;
@@ -137,22 +139,31 @@ export async function processFile(task: ProcessTask, hooks: ProcessHooks = {}): 
   const timings: StageTimings = { read: 0, digest: 0, store: 0, decode: 0, pdq: 0, thumbnail: 0, metadata: 0 };
   const { options } = task;
   const source: FileSource = task.source.kind === 'path' ? { kind: 'path', path: asPath(task.source.path) } : task.source;
-  let fh: FileHandle | undefined;
+  let fd: number | undefined;
   let times: FileTimes = {};
-  let slices: AsyncIterable<Buffer>;
+  let slices: Iterable<Buffer>;
   let declared = 0;
+  const closeFd = () => {
+    if (fd === undefined) return;
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+    fd = undefined;
+  };
   if (source.kind === 'bytes') {
     declared = source.bytes.length;
-    slices = (async function* () {
+    slices = (function* () {
       for (let at = 0; at < source.bytes.length; at += CHUNK) yield source.bytes.subarray(at, at + CHUNK);
     })();
   } else {
     try {
       // O_NOFOLLOW: a file swapped for a link since the walk is not followed; O_NONBLOCK: nor does a FIFO block us.
-      fh = await open(source.path, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
-      const st = await fh.stat();
+      fd = openSync(source.path, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
+      const st = fstatSync(fd);
       if (!st.isFile()) {
-        await fh.close();
+        closeFd();
         return { status: 'error', problem: problem('special-file') };
       }
       declared = st.size;
@@ -161,10 +172,10 @@ export async function processFile(task: ProcessTask, hooks: ProcessHooks = {}): 
         times = Object.fromEntries(Object.entries(times).filter(([, v]) => v !== undefined)) as FileTimes;
       }
     } catch (e) {
-      await fh?.close().catch(() => {});
+      closeFd();
       return { status: 'error', problem: fsProblem(e) };
     }
-    slices = readSlices(fh, declared, timings);
+    slices = readSlices(fd, declared, timings);
   }
 
   const acc = new DigestAccumulator();
@@ -174,7 +185,7 @@ export async function processFile(task: ProcessTask, hooks: ProcessHooks = {}): 
   let head: Buffer | undefined;
   let writer: StagedBlobWriter | undefined;
   try {
-    for await (const slice of slices) {
+    for (const slice of slices) {
       if (!head) {
         head = slice;
         if (task.fromFolder) {
@@ -203,7 +214,7 @@ export async function processFile(task: ProcessTask, hooks: ProcessHooks = {}): 
     await writer?.abort();
     return { status: 'error', problem: fsProblem(e) };
   } finally {
-    await fh?.close().catch(() => {});
+    closeFd();
   }
   const digests = acc.digest();
   const sniffed = sniffType(head ?? Buffer.alloc(0));

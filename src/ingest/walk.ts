@@ -12,7 +12,8 @@
  * always has the same key and a resumed walk can skip what is done without reading it.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readlink, stat, lstat, unlink, type FileHandle } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { mkdir, open, readlink, stat, lstat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import zlib from 'node:zlib';
@@ -585,7 +586,9 @@ async function* walkFolder(ctx: WalkContext, abs: Buffer, node: WalkNode, depth:
   }
   let entries: { name: Buffer; type: 'file' | 'dir' | 'link' | 'special' | 'unknown' }[];
   try {
-    const dirents = await readdir(abs, { withFileTypes: true, encoding: 'buffer' });
+    // Synchronous: a listing is one quick system call, and an asynchronous one would wait in the libuv pool behind the
+    // decodes of the files already handed out, starving the workers of the next files.
+    const dirents = readdirSync(abs, { withFileTypes: true, encoding: 'buffer' });
     entries = dirents.map((d) => ({
       name: d.name as unknown as Buffer,
       type: d.isFile() ? 'file' : d.isDirectory() ? 'dir' : d.isSymbolicLink() ? 'link' : d.isFIFO() || d.isSocket() || d.isCharacterDevice() || d.isBlockDevice() ? 'special' : 'unknown',
