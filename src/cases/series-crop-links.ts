@@ -12,6 +12,11 @@
 
 export const TINY_SIDE = 32;
 export const CROP_MIN_SCORE = 0.9;
+/**
+ * The same correlation at half the size first (16 pixels, ~16 times cheaper): crops score >= 0.90 there, unrelated
+ * scenes <= 0.77 on the corpus, so pairs under 0.8 are not looked at in full.
+ */
+const COARSE_MIN_SCORE = 0.8;
 const SCALES = [1, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7];
 /** Flat pictures correlate with anything: a part must have this much contrast (standard deviation, grey levels). */
 const MIN_STD = 6;
@@ -61,6 +66,22 @@ function resample(t: Tiny, w: number, h: number): Tiny {
       const top = t.d[y0 * t.w + x0]! * (1 - fx) + t.d[y0 * t.w + x1]! * fx;
       const bottom = t.d[y1 * t.w + x0]! * (1 - fx) + t.d[y1 * t.w + x1]! * fx;
       d[y * w + x] = top * (1 - fy) + bottom * fy;
+    }
+  }
+  return { w, h, d };
+}
+
+/** Half the size, averaging 2x2 blocks. */
+export function halve(t: Tiny): Tiny {
+  const w = Math.max(1, t.w >> 1);
+  const h = Math.max(1, t.h >> 1);
+  const d = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const a = Math.min(2 * y + 1, t.h - 1) * t.w;
+      const b = 2 * y * t.w;
+      const x1 = Math.min(2 * x + 1, t.w - 1);
+      d[y * w + x] = (t.d[b + 2 * x]! + t.d[b + x1]! + t.d[a + 2 * x]! + t.d[a + x1]!) / 4;
     }
   }
   return { w, h, d };
@@ -160,21 +181,48 @@ export interface CropCandidate {
  * group, and every picture in none); each is compared with its `candidates` nearest others by signature, in both
  * directions.
  */
-export function cropLinks(items: readonly CropCandidate[], probes: ReadonlySet<string>, options: { candidates?: number; minScore?: number; window?: number } = {}): { a: string; b: string; score: number }[] {
-  const k = options.candidates ?? 8;
+export function cropLinks(items: readonly CropCandidate[], probes: ReadonlySet<string>, options: CropLinkOptions = {}): CropLink[] {
+  const steps = cropLinkSteps(items, probes, options);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+export interface CropLinkOptions {
+  candidates?: number;
+  minScore?: number;
+  window?: number;
+}
+
+export interface CropLink {
+  a: string;
+  b: string;
+  score: number;
+}
+
+/**
+ * The crop links, computed in steps: the generator yields every few probes so that a caller on a busy node can let
+ * other work run in between (see `series-proposal-service.ts`).
+ */
+export function* cropLinkSteps(items: readonly CropCandidate[], probes: ReadonlySet<string>, options: CropLinkOptions = {}): Generator<void, CropLink[]> {
+  const k = options.candidates ?? 6;
   const minScore = options.minScore ?? CROP_MIN_SCORE;
   const window = options.window ?? 4000;
   const sigs = items.map((it) => tinySignature(it.tiny));
+  const coarse = items.map((it) => halve(it.tiny));
   const means = items.map((it) => it.tiny.d.reduce((a, b) => a + b, 0) / it.tiny.d.length);
   // Sorted by mean intensity: a crop changes it by a few grey levels, so candidates sit near each other in this order
   // and a probe looks at a bounded window instead of the whole case.
   const order = items.map((_, i) => i).sort((a, b) => means[a]! - means[b]!);
   const rank = new Int32Array(items.length);
   order.forEach((i, r) => (rank[i] = r));
-  const out: { a: string; b: string; score: number }[] = [];
+  const out: CropLink[] = [];
   const done = new Set<string>();
-  items.forEach((probe, i) => {
-    if (!probes.has(probe.id)) return;
+  let probed = 0;
+  for (const [i, probe] of items.entries()) {
+    if (!probes.has(probe.id)) continue;
+    if (++probed % 16 === 0) yield;
     const nearest: { j: number; d: number }[] = [];
     const consider = (j: number) => {
       if (j === i || items[j]!.group === probe.group) return;
@@ -191,9 +239,10 @@ export function cropLinks(items: readonly CropCandidate[], probes: ReadonlySet<s
       const pair = probe.id < other.id ? `${probe.id}:${other.id}` : `${other.id}:${probe.id}`;
       if (done.has(pair)) continue;
       done.add(pair);
+      if (Math.max(cropScore(coarse[j]!, coarse[i]!), cropScore(coarse[i]!, coarse[j]!)) < COARSE_MIN_SCORE) continue;
       const score = Math.max(cropScore(other.tiny, probe.tiny), cropScore(probe.tiny, other.tiny));
       if (score >= minScore) out.push({ a: probe.id, b: other.id, score });
     }
-  });
+  }
   return out;
 }

@@ -10,56 +10,53 @@
  * matching radius of 31, so a mirrored copy is still proposed for its series without decoding anything again.
  */
 
-type Map = (i: number, j: number) => { to: number; invert: boolean };
-
-// Same order and parity rules as the reference's dihedral list (original, rot90, rot180, rot270, flipX, flipY,
-// flipPlus1, flipMinus1); an index's parity is its frequency's parity minus one.
-const ORIENTATIONS: Map[] = [
-  (i, j) => ({ to: i * 16 + j, invert: false }),
-  (i, j) => ({ to: j * 16 + i, invert: (j & 1) === 0 }),
-  (i, j) => ({ to: i * 16 + j, invert: ((i + j) & 1) === 1 }),
-  (i, j) => ({ to: j * 16 + i, invert: (i & 1) === 0 }),
-  (i, j) => ({ to: i * 16 + j, invert: (i & 1) === 0 }),
-  (i, j) => ({ to: i * 16 + j, invert: (j & 1) === 0 }),
-  (i, j) => ({ to: j * 16 + i, invert: false }),
-  (i, j) => ({ to: j * 16 + i, invert: ((i + j) & 1) === 1 }),
+/**
+ * Each orientation as (which bits to invert, by source position, then whether to transpose), in the reference's order
+ * (original, rot90, rot180, rot270, flipX, flipY, flipPlus1, flipMinus1); an index's parity is its frequency's parity
+ * minus one. Inversion masks are per row: `even` applies to rows with an even index, `odd` to the others.
+ */
+const ORIENTATIONS: { even: number; odd: number; transpose: boolean }[] = [
+  { even: 0x0000, odd: 0x0000, transpose: false },
+  { even: 0x5555, odd: 0x5555, transpose: true }, // invert where the column is even
+  { even: 0xaaaa, odd: 0x5555, transpose: false }, // invert where row + column is odd
+  { even: 0xffff, odd: 0x0000, transpose: true }, // invert where the row is even
+  { even: 0xffff, odd: 0x0000, transpose: false },
+  { even: 0x5555, odd: 0x5555, transpose: false },
+  { even: 0x0000, odd: 0x0000, transpose: true },
+  { even: 0xaaaa, odd: 0x5555, transpose: true },
 ];
 
 export const ORIENTATION_NAMES = ['original', 'rot90', 'rot180', 'rot270', 'flipX', 'flipY', 'flipPlus1', 'flipMinus1'] as const;
 
-/** Bit k = row*16 + column of the DCT block; the hex is row 15 first, each row a 16-bit word, as PDQ writes it. */
-function toBits(hex: string): Uint8Array {
-  const bits = new Uint8Array(256);
-  for (let r = 15; r >= 0; r--) {
-    const word = parseInt(hex.slice((15 - r) * 4, (15 - r) * 4 + 4), 16);
-    for (let c = 0; c < 16; c++) bits[r * 16 + c] = (word >>> c) & 1;
-  }
-  return bits;
+/** Row r of the DCT block as a 16-bit word (bit c = column c); the hex is row 15 first, as PDQ writes it. */
+function toRows(hex: string): Uint16Array {
+  const rows = new Uint16Array(16);
+  for (let r = 15; r >= 0; r--) rows[r] = parseInt(hex.slice((15 - r) * 4, (15 - r) * 4 + 4), 16);
+  return rows;
 }
 
-function toHex(bits: Uint8Array): string {
+function toHex(rows: Uint16Array): string {
   let s = '';
-  for (let r = 15; r >= 0; r--) {
-    let word = 0;
-    for (let c = 0; c < 16; c++) if (bits[r * 16 + c]) word |= 1 << c;
-    s += word.toString(16).padStart(4, '0');
-  }
+  for (let r = 15; r >= 0; r--) s += rows[r]!.toString(16).padStart(4, '0');
   return s;
+}
+
+function transpose(rows: Uint16Array): Uint16Array {
+  const out = new Uint16Array(16);
+  for (let i = 0; i < 16; i++) {
+    const row = rows[i]!;
+    for (let j = 0; j < 16; j++) if ((row >>> j) & 1) out[j]! |= 1 << i;
+  }
+  return out;
 }
 
 /** The eight orientation estimates of a 64-hex-digit PDQ hash, the original first. */
 export function pdqOrientations(hex: string): string[] {
   if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error('a PDQ hash is 64 lower-case hex digits');
-  const bits = toBits(hex);
-  return ORIENTATIONS.map((map, n) => {
+  const rows = toRows(hex);
+  return ORIENTATIONS.map((o, n) => {
     if (n === 0) return hex;
-    const out = new Uint8Array(256);
-    for (let i = 0; i < 16; i++) {
-      for (let j = 0; j < 16; j++) {
-        const { to, invert } = map(i, j);
-        out[to] = invert ? 1 - bits[i * 16 + j]! : bits[i * 16 + j]!;
-      }
-    }
-    return toHex(out);
+    const inverted = rows.map((w, i) => w ^ (i & 1 ? o.odd : o.even));
+    return toHex(o.transpose ? transpose(inverted) : inverted);
   });
 }

@@ -10,12 +10,14 @@ import type { RequestContext } from '../identity/context.js';
 import { decodeImageForPdq } from '../media/decode-image.js';
 import { PDQ_MIN_QUALITY } from '../media/pdq.js';
 import type { BlobStore } from '../store/blob-store.js';
+import type { JobQueue } from '../store/job-queue.js';
 import { newId, nowIso } from '../store/ids.js';
 import type { Database } from '../store/schema.js';
 import type { CaseAccessPolicy } from './case-access.js';
 import type { Op, SeriesFields } from './series-history.js';
-import { cropLinks, tinyFromPixels, type CropCandidate } from './series-crop-links.js';
-import { computeProposals, nearDuplicateComponents, type ProposalBasis, type ProposalEvidence, type ProposalItem, type ProposalKind } from './series-proposals.js';
+import { cropLinkSteps, tinyFromPixels, type CropCandidate } from './series-crop-links.js';
+import { computeProposalSteps, nearDuplicateComponentSteps, type ProposalBasis, type ProposalEvidence, type ProposalItem, type ProposalKind } from './series-proposals.js';
+import type { Actor } from '../identity/actor.js';
 import type { AcceptProposal, Proposal, ProposalQuery, SeriesDetail } from './series-schemas.js';
 import { actorLabel, type SeriesService } from './series-service.js';
 
@@ -81,12 +83,13 @@ export async function proposalItems(
  * Pairs where one picture is a crop of another, from the thumbnails (decrypted and decoded here, small). Looked for
  * from each near-duplicate group once and from every picture in none.
  */
-async function findCrops(blobs: BlobStore, items: ProposalItem[], nearPairs: { a: string; b: string; distance: number }[], thumbnails: Map<string, string>): Promise<{ a: string; b: string }[]> {
-  const groups = nearDuplicateComponents(items, { nearPairs });
+async function findCrops(blobs: BlobStore, items: ProposalItem[], nearPairs: { a: string; b: string; distance: number }[], thumbnails: Map<string, string>, step: () => Promise<void>): Promise<{ a: string; b: string }[]> {
+  const groups = await run(nearDuplicateComponentSteps(items, { nearPairs }), step);
   const candidates: CropCandidate[] = [];
   const probes = new Set<string>();
   const seenGroup = new Set<string>();
   for (const [i, it] of items.entries()) {
+    if (i % 64 === 63) await step();
     const sha256 = thumbnails.get(it.mediaId);
     if (!sha256 || !(await blobs.has('thumb', sha256))) continue;
     let tiny;
@@ -102,11 +105,105 @@ async function findCrops(blobs: BlobStore, items: ProposalItem[], nearPairs: { a
       probes.add(it.mediaId);
     }
   }
-  return cropLinks(candidates, probes);
+  return run(cropLinkSteps(candidates, probes), step);
 }
 
-export function createSeriesProposalService(deps: { db: Kysely<Database>; audit: AuditLog; access: CaseAccessPolicy; series: SeriesService; blobs: BlobStore }) {
+/** Runs a step generator, handing the event loop back at each step (requests go on while a large case is computed). */
+async function run<T>(steps: Generator<void, T>, step: () => Promise<void>): Promise<T> {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    await step();
+  }
+}
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Cases up to this many media are computed while the request waits; larger ones by a background job. */
+export const INLINE_PROPOSAL_MEDIA = 3000;
+export const PROPOSE_JOB = 'series.propose';
+
+interface ProposeJob {
+  caseId: string;
+  actor: Actor;
+}
+
+export interface RefreshResult {
+  open: number;
+  added: number;
+  removed: number;
+  media: number;
+  queued: boolean;
+}
+
+export function createSeriesProposalService(deps: { db: Kysely<Database>; audit: AuditLog; access: CaseAccessPolicy; series: SeriesService; blobs: BlobStore; jobs: JobQueue; inlineLimit?: number }) {
   const { db, audit, access, series } = deps;
+
+  /** The proposal job of the case that is waiting or running, if any. */
+  async function pendingJob(caseId: string): Promise<string | undefined> {
+    const row = await db
+      .selectFrom('jobs')
+      .select('id')
+      .where('name', '=', PROPOSE_JOB)
+      .where('status', 'in', ['queued', 'running'])
+      .where('payload', 'like', `%"caseId":"${caseId}"%`)
+      .executeTakeFirst();
+    return row?.id;
+  }
+
+  /** Computes the proposals of a case from its media as they are now and stores them (open ones replaced). */
+  async function computeAndStore(ctx: RequestContext, caseId: string, step: () => Promise<void>): Promise<RefreshResult> {
+    const { items, nearPairs, thumbnails } = await proposalItems(db, caseId);
+    const cropPairs = await findCrops(deps.blobs, items, nearPairs, thumbnails, step);
+    const computed = await run(computeProposalSteps(items, { nearPairs, cropPairs }), step);
+    const now = nowIso();
+    return db.transaction().execute(async (trx) => {
+      const existing = new Map((await trx.selectFrom('series_proposals').selectAll().where('case_id', '=', caseId).execute()).map((r) => [r.key, r]));
+      let added = 0;
+      const seen = new Set<string>();
+      for (const p of computed) {
+        seen.add(p.key);
+        const values = { kind: p.kind, bases: JSON.stringify(p.bases), evidence: JSON.stringify(p.evidence), media_ids: JSON.stringify(p.mediaIds), series_ids: JSON.stringify(p.seriesIds), size: p.members.length, computed_at: now };
+        const row = existing.get(p.key);
+        if (!row) {
+          await trx.insertInto('series_proposals').values({ id: newId(), case_id: caseId, key: p.key, status: 'open', decided_by: null, decided_at: null, reason: null, series_id: null, ...values }).execute();
+          added++;
+        } else if (row.status === 'dismissed') {
+          await trx.updateTable('series_proposals').set({ computed_at: now }).where('id', '=', row.id).execute();
+        } else {
+          // An accepted proposal that comes back was undone since: it is open again.
+          await trx.updateTable('series_proposals').set({ ...values, status: 'open', decided_by: null, decided_at: null, reason: null, series_id: null }).where('id', '=', row.id).execute();
+        }
+      }
+      const stale = [...existing.values()].filter((r) => r.status === 'open' && !seen.has(r.key)).map((r) => r.id);
+      for (let i = 0; i < stale.length; i += 500) await trx.deleteFrom('series_proposals').where('id', 'in', stale.slice(i, i + 500)).execute();
+      const open = computed.filter((p) => existing.get(p.key)?.status !== 'dismissed').length;
+      await audit.record(trx, {
+        actor: ctx.actor,
+        operation: 'combination',
+        action: 'series.propose',
+        object: { type: 'series-proposal' },
+        caseId,
+        details: { media: items.length, open, added, removed: stale.length, croppedLinks: cropPairs.length },
+        requestId: ctx.requestId ?? null,
+        ip: ctx.ip ?? null,
+      });
+      return { open, added, removed: stale.length, media: items.length, queued: false };
+    });
+  }
+
+  deps.jobs.register<ProposeJob, RefreshResult>(PROPOSE_JOB, async (job) => {
+    let last = Date.now();
+    return computeAndStore({ actor: job.payload.actor }, job.payload.caseId, async () => {
+      if (job.signal.aborted) throw new Error('stopped');
+      // The lease is renewed with progress; the event loop is handed back at every step.
+      if (Date.now() - last > 10_000) {
+        last = Date.now();
+        await job.progress({ at: nowIso() });
+      }
+      await yieldToLoop();
+    });
+  });
 
   async function toProposals(rows: Row[]): Promise<Proposal[]> {
     const seriesIds = [...new Set(rows.flatMap((r) => JSON.parse(r.series_ids) as string[]))];
@@ -135,7 +232,7 @@ export function createSeriesProposalService(deps: { db: Kysely<Database>; audit:
   }
 
   return {
-    async list(ctx: RequestContext, caseId: string, query: ProposalQuery = {}): Promise<{ items: Proposal[]; total: number }> {
+    async list(ctx: RequestContext, caseId: string, query: ProposalQuery = {}): Promise<{ items: Proposal[]; total: number; refreshing: boolean }> {
       await access.require(ctx.actor, 'case.read', [caseId]);
       const status = query.status ?? 'open';
       const base = db.selectFrom('series_proposals').where('case_id', '=', caseId).where('status', '=', status);
@@ -153,49 +250,22 @@ export function createSeriesProposalService(deps: { db: Kysely<Database>; audit:
         requestId: ctx.requestId ?? null,
         ip: ctx.ip ?? null,
       });
-      return { items, total: Number(total?.n ?? 0) };
+      return { items, total: Number(total?.n ?? 0), refreshing: !!(await pendingJob(caseId)) };
     },
 
-    /** Computes the proposals again from the case's media as they are now. */
-    async refresh(ctx: RequestContext, caseId: string): Promise<{ open: number; added: number; removed: number; media: number }> {
+    /**
+     * Computes the proposals again from the case's media as they are now: while the request waits for a case of up to
+     * INLINE_PROPOSAL_MEDIA items, in a background job for a larger one (`queued`; the list says when it runs).
+     */
+    async refresh(ctx: RequestContext, caseId: string, options: { inline?: boolean } = {}): Promise<RefreshResult> {
       await access.require(ctx.actor, 'case.contribute', [caseId]);
-      const { items, nearPairs, thumbnails } = await proposalItems(db, caseId);
-      const cropPairs = await findCrops(deps.blobs, items, nearPairs, thumbnails);
-      const computed = computeProposals(items, { nearPairs, cropPairs });
-      const now = nowIso();
-      return db.transaction().execute(async (trx) => {
-        const existing = new Map((await trx.selectFrom('series_proposals').selectAll().where('case_id', '=', caseId).execute()).map((r) => [r.key, r]));
-        let added = 0;
-        const seen = new Set<string>();
-        for (const p of computed) {
-          seen.add(p.key);
-          const values = { kind: p.kind, bases: JSON.stringify(p.bases), evidence: JSON.stringify(p.evidence), media_ids: JSON.stringify(p.mediaIds), series_ids: JSON.stringify(p.seriesIds), size: p.members.length, computed_at: now };
-          const row = existing.get(p.key);
-          if (!row) {
-            await trx.insertInto('series_proposals').values({ id: newId(), case_id: caseId, key: p.key, status: 'open', decided_by: null, decided_at: null, reason: null, series_id: null, ...values }).execute();
-            added++;
-          } else if (row.status === 'dismissed') {
-            await trx.updateTable('series_proposals').set({ computed_at: now }).where('id', '=', row.id).execute();
-          } else {
-            // An accepted proposal that comes back was undone since: it is open again.
-            await trx.updateTable('series_proposals').set({ ...values, status: 'open', decided_by: null, decided_at: null, reason: null, series_id: null }).where('id', '=', row.id).execute();
-          }
-        }
-        const stale = [...existing.values()].filter((r) => r.status === 'open' && !seen.has(r.key)).map((r) => r.id);
-        for (let i = 0; i < stale.length; i += 500) await trx.deleteFrom('series_proposals').where('id', 'in', stale.slice(i, i + 500)).execute();
-        const open = computed.filter((p) => existing.get(p.key)?.status !== 'dismissed').length;
-        await audit.record(trx, {
-          actor: ctx.actor,
-          operation: 'combination',
-          action: 'series.propose',
-          object: { type: 'series-proposal' },
-          caseId,
-          details: { media: items.length, open, added, removed: stale.length, croppedLinks: cropPairs.length },
-          requestId: ctx.requestId ?? null,
-          ip: ctx.ip ?? null,
-        });
-        return { open, added, removed: stale.length, media: items.length };
-      });
+      const media = Number((await db.selectFrom('case_media').select(sql<number>`count(*)`.as('n')).where('case_id', '=', caseId).executeTakeFirst())?.n ?? 0);
+      if (options.inline || media <= (deps.inlineLimit ?? INLINE_PROPOSAL_MEDIA)) return computeAndStore(ctx, caseId, yieldToLoop);
+      if (!(await pendingJob(caseId))) {
+        await deps.jobs.enqueue<ProposeJob>(PROPOSE_JOB, { caseId, actor: ctx.actor }, { agencyId: ctx.actor.agencyId ?? null, createdBy: ctx.actor.kind === 'user' ? ctx.actor.userId : null, maxAttempts: 2 });
+      }
+      const open = await db.selectFrom('series_proposals').select(sql<number>`count(*)`.as('n')).where('case_id', '=', caseId).where('status', '=', 'open').executeTakeFirst();
+      return { open: Number(open?.n ?? 0), added: 0, removed: 0, media, queued: true };
     },
 
     /** Accepts a proposal: a new series, or the series extended, or the series merged (into the oldest). */

@@ -108,7 +108,15 @@ interface Group {
   evidence: ProposalEvidence;
 }
 
-function nearDuplicateLinks(items: readonly ProposalItem[], radius: number, pairs: ProposalOptions['nearPairs'], cropPairs: ProposalOptions['cropPairs']) {
+/** Runs a step generator to its end. */
+export function drain<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+function* nearDuplicateLinks(items: readonly ProposalItem[], radius: number, pairs: ProposalOptions['nearPairs'], cropPairs: ProposalOptions['cropPairs']) {
   const uf = new UnionFind(items.length);
   const index = new HammingIndex();
   items.forEach((it, i) => {
@@ -123,12 +131,13 @@ function nearDuplicateLinks(items: readonly ProposalItem[], radius: number, pair
     if (!prev || distance < prev.distance || (distance === prev.distance && prev.oriented && !oriented)) linkDistance.set(k, { distance, oriented });
     uf.union(a, b);
   };
-  items.forEach((it, i) => {
-    if (!it.pdq) return;
+  for (const [i, it] of items.entries()) {
+    if (i % 64 === 63) yield;
+    if (!it.pdq) continue;
     pdqOrientations(it.pdq).forEach((variant, orientation) => {
       for (const hit of index.search(variant, radius)) link(i, hit.id, hit.distance, orientation !== 0);
     });
-  });
+  }
   const at = new Map(items.map((it, i) => [it.mediaId, i]));
   for (const p of pairs ?? []) {
     const a = at.get(p.a);
@@ -148,12 +157,16 @@ function nearDuplicateLinks(items: readonly ProposalItem[], radius: number, pair
 
 /** The near-duplicate group of each item (an id shared by the group), before crops are looked for. */
 export function nearDuplicateComponents(items: readonly ProposalItem[], options: ProposalOptions = {}): string[] {
-  const { uf } = nearDuplicateLinks(items, options.radius ?? PDQ_MATCH_DISTANCE, options.nearPairs, undefined);
+  return drain(nearDuplicateComponentSteps(items, options));
+}
+
+export function* nearDuplicateComponentSteps(items: readonly ProposalItem[], options: ProposalOptions = {}): Generator<void, string[]> {
+  const { uf } = yield* nearDuplicateLinks(items, options.radius ?? PDQ_MATCH_DISTANCE, options.nearPairs, undefined);
   return items.map((_, i) => items[uf.find(i)]!.mediaId);
 }
 
-function nearDuplicateGroups(items: readonly ProposalItem[], radius: number, pairs: ProposalOptions['nearPairs'], cropPairs: ProposalOptions['cropPairs']): Group[] {
-  const { uf, linkDistance, cropped } = nearDuplicateLinks(items, radius, pairs, cropPairs);
+function* nearDuplicateGroups(items: readonly ProposalItem[], radius: number, pairs: ProposalOptions['nearPairs'], cropPairs: ProposalOptions['cropPairs']): Generator<void, Group[]> {
+  const { uf, linkDistance, cropped } = yield* nearDuplicateLinks(items, radius, pairs, cropPairs);
   const root = (k: string) => uf.find(Number(k.slice(0, k.indexOf(':'))));
   const stats = new Map<number, { max: number; links: number; oriented: number; cropped: number }>();
   const statOf = (r: number) => stats.get(r) ?? (stats.set(r, { max: 0, links: 0, oriented: 0, cropped: 0 }), stats.get(r)!);
@@ -208,10 +221,15 @@ export function proposalKey(kind: ProposalKind, mediaIds: readonly string[], ser
 
 /** Proposals for the case's items, largest first. Deterministic for the same input. */
 export function computeProposals(items: readonly ProposalItem[], options: ProposalOptions = {}): ComputedProposal[] {
+  return drain(computeProposalSteps(items, options));
+}
+
+/** The same, in steps (it yields every few dozen items) for callers that share the event loop. */
+export function* computeProposalSteps(items: readonly ProposalItem[], options: ProposalOptions = {}): Generator<void, ComputedProposal[]> {
   const radius = options.radius ?? PDQ_MATCH_DISTANCE;
   const maxGroup = options.maxGroup ?? 5000;
   const groups: Group[] = [
-    ...nearDuplicateGroups(items, radius, options.nearPairs, options.cropPairs),
+    ...(yield* nearDuplicateGroups(items, radius, options.nearPairs, options.cropPairs)),
     ...sameValueGroups(items, 'camera-serial', (it) => (it.cameraSerial ? [it.cameraSerial] : []), maxGroup),
     ...sameValueGroups(items, 'tag', (it) => it.tags, maxGroup),
     ...sameValueGroups(items, 'hash-set', (it) => it.setSeries.map((s) => s.name), maxGroup),

@@ -215,7 +215,13 @@ export type ProposalQuery = Static<typeof ProposalQuerySchema>;
 export const AcceptProposalSchema = Type.Object({ name: Type.Optional(Name), reason: Type.Optional(Reason) }, { additionalProperties: false });
 export type AcceptProposal = Static<typeof AcceptProposalSchema>;
 
-export const RefreshResultSchema = Type.Object({ open: Type.Integer(), added: Type.Integer(), removed: Type.Integer(), media: Type.Integer() });
+export const RefreshResultSchema = Type.Object({
+  open: Type.Integer(),
+  added: Type.Integer(),
+  removed: Type.Integer(),
+  media: Type.Integer(),
+  queued: Type.Boolean({ description: 'A large case is computed by a background job; the list says while it runs' }),
+});
 
 export const TriageItemSchema = Type.Object({
   id: Id,

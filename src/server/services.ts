@@ -61,7 +61,7 @@ export function createServices(deps: { db: Kysely<Database>; dialect: Dialect; c
     misp: createMispService({ db, audit, access: caseAccess }),
     locationAssessments: createLocationAssessmentService({ db, audit, access: caseAccess }),
     ...media,
-    ...createVictimIdentification({ db, audit, caseAccess, exchange, blobs: media.blobs, masterKey }),
+    ...createVictimIdentification({ db, audit, caseAccess, exchange, blobs: media.blobs, jobs, masterKey }),
   };
 }
 

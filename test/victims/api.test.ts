@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSeriesProposalService } from '../../src/cases/series-proposal-service.js';
 import { systemActor } from '../../src/identity/actor.js';
+import { createJobQueue } from '../../src/store/job-queue.js';
 import { createTestApp, type TestApp, type TestUser } from '../support/app.js';
 import { testDialects } from '../support/stores.js';
 import { writeDevice } from './support/device.js';
@@ -80,6 +82,23 @@ describe.each(testDialects)('victim identification API on %s', (dialect) => {
     expect((await api(specialist, 'GET', '/series-proposals')).json().items).toHaveLength(1);
     expect((await api(specialist, 'GET', '/series-proposals?status=dismissed')).json().items[0]).toMatchObject({ id: camera.id, reason: 'same camera, different children' });
     expect((await api(specialist, 'POST', `/series-proposals/${camera.id}/reopen`)).json()).toMatchObject({ status: 'open' });
+  });
+
+  it('a large case is computed by a background job; the list says while it runs', async () => {
+    const jobs = createJobQueue({ db: t.store.db, dialect });
+    const big = createSeriesProposalService({ db: t.store.db, audit: t.services.audit, access: t.services.caseAccess, series: t.services.series, blobs: t.services.blobs, jobs, inlineLimit: 5 });
+    const ctx = { actor: systemActor('test') };
+    const queued = await big.refresh(ctx, caseId);
+    expect(queued).toMatchObject({ queued: true, media: 11 });
+    expect((await big.list(ctx, caseId)).refreshing).toBe(true);
+    // Asked again while it waits: still one job.
+    await big.refresh(ctx, caseId);
+    expect(await t.store.db.selectFrom('jobs').select('id').where('name', '=', 'series.propose').execute()).toHaveLength(1);
+    jobs.start();
+    await jobs.drain();
+    await jobs.stop();
+    const after = await big.list(ctx, caseId);
+    expect(after).toMatchObject({ refreshing: false, total: 2 });
   });
 
   it('analyst tags are a ground for proposals, and a group touching a series proposes to extend it', async () => {

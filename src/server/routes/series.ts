@@ -161,7 +161,7 @@ export const seriesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
     '/cases/:id/series-proposals',
     {
       config: { access: read },
-      schema: { tags, summary: 'Proposed series (open by default), largest first', params: CaseParams, querystring: ProposalQuerySchema, response: { 200: Type.Object({ items: Type.Array(ProposalSchema), total: Type.Integer() }), ...commonErrors } },
+      schema: { tags, summary: 'Proposed series (open by default), largest first', params: CaseParams, querystring: ProposalQuerySchema, response: { 200: Type.Object({ items: Type.Array(ProposalSchema), total: Type.Integer(), refreshing: Type.Boolean() }), ...commonErrors } },
     },
     async (request) => proposals.list(request.ctx(), request.params.id, request.query),
   );

@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { api } from '../../api/client.js';
 import type { Case } from '../../api/types.js';
 import { SafeMedia } from '../../media/safe-media.js';
@@ -175,7 +175,15 @@ function VicsImport({ c, onDone }: { c: Case; onDone: () => void }) {
 
 function SeriesList({ c }: { c: Case }) {
   const series = useApi<{ items: SeriesSummary[] }>(`/cases/${c.id}/series`);
-  const proposals = useApi<{ items: Proposal[]; total: number }>(`/cases/${c.id}/series-proposals`);
+  const proposals = useApi<{ items: Proposal[]; total: number; refreshing: boolean }>(`/cases/${c.id}/series-proposals`);
+  const { reload: reloadProposals } = proposals;
+  const running = proposals.data?.refreshing ?? false;
+  // A large case is computed in the background: look again every few seconds until it is done.
+  useEffect(() => {
+    if (!running) return;
+    const timer = setTimeout(reloadProposals, 3000);
+    return () => clearTimeout(timer);
+  }, [running, proposals.data, reloadProposals]);
   const [creating, setCreating] = useState(false);
   const [refreshing, setRefreshing] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -254,13 +262,14 @@ function SeriesList({ c }: { c: Case }) {
         id="series-proposals"
         actions={
           c.can.contribute ? (
-            <Button size="small" busy={refreshing} onClick={() => void refresh()}>
+            <Button size="small" busy={refreshing || running} onClick={() => void refresh()}>
               Look for series again
             </Button>
           ) : null
         }
       >
         <ErrorNotice error={error ?? proposals.error} />
+        {running ? <Notice tone="info">Looking for series in the background (a large case takes a few minutes); this list updates by itself.</Notice> : null}
         <p className="muted small">From near-duplicates (rotated, mirrored and cropped copies too), the same camera, the same analyst tag and series named in known hash sets. Every item is blurred until you reveal it.</p>
         {proposals.data && proposals.data.items.length === 0 ? <Empty>Nothing to propose. Look again after an ingest or after tagging items.</Empty> : null}
         {proposals.data && proposals.data.items.length ? (
