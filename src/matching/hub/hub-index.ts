@@ -1,6 +1,5 @@
-import type { Hash256Words, IndexHit } from '../../media/index.js';
+import { HammingIndex, type Hash256Words, type IndexHit } from '../../media/index.js';
 import { TokenMap } from './token-map.js';
-import { WideHammingIndex } from './wide-hamming-index.js';
 
 export const TOKEN_BYTES = 32;
 export const PDQ_BYTES = 32;
@@ -83,7 +82,7 @@ export class HubIndex {
 
   constructor(options: { expectedTokens?: number; near?: NearIndex } = {}) {
     this.exact = new TokenMap(options.expectedTokens ?? 0);
-    this.near = options.near ?? new WideHammingIndex();
+    this.near = options.near ?? new HammingIndex();
   }
 
   agencyNumber(agencyId: string): number {

@@ -100,8 +100,8 @@ export function createHubMatching(deps: { db: Kysely<Database>; audit: AuditLog;
   async function loadIndex(): Promise<HubIndex> {
     const started = Date.now();
     const count = await db.selectFrom('hub_match_items').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    // Media items carry three tokens, selectors one: size the token map for the larger case once.
-    const ix = new HubIndex({ expectedTokens: Number(count.n) * 3, ...(deps.near ? { near: deps.near() } : {}) });
+    // Sized for one token per item; media items (three) make it grow once or twice while loading.
+    const ix = new HubIndex({ expectedTokens: Number(count.n), ...(deps.near ? { near: deps.near() } : {}) });
     let after = 0;
     for (;;) {
       const rows = await db.selectFrom('hub_match_items').select(['seq', 'agency_id', 'epoch', 'tokens', 'pdq']).where('seq', '>', after).orderBy('seq').limit(LOAD_PAGE).execute();
