@@ -17,6 +17,7 @@ import type { BlobStore } from '../store/blob-store.js';
 import { newId } from '../store/ids.js';
 import type { JobQueue } from '../store/job-queue.js';
 import type { Database } from '../store/schema.js';
+import { estimateInputs } from './estimate.js';
 import type { Ingest, IngestIssue, IngestSummary } from './ingest-schemas.js';
 import { runIngest, type RunOptions, type RunOutcome } from './ingest-runner.js';
 import { findOrCreateIngest, ingestSummary, toIngest, type IngestRecord } from './ingest-store.js';
@@ -153,7 +154,11 @@ export function createIngestService(deps: {
 
   // The background job: runs the upload's ingest and removes the uploaded copies once it is done.
   deps.jobs.register<IngestJobPayload, IngestSummary>(INGEST_JOB, async (job) => {
+    const inputs = await db.selectFrom('ingests').select('inputs').where('id', '=', job.payload.ingestId).executeTakeFirst();
+    // Uploads are a few files: counting them first gives the page a progress bar with an end.
+    const estimate = inputs ? await estimateInputs(JSON.parse(inputs.inputs) as string[]) : undefined;
     const outcome = await runIngest(runDeps, job.payload.ingestId, job.payload.actor, {
+      ...(estimate ? { estimate } : {}),
       workers: deps.jobWorkers ?? Math.max(1, availableParallelism() - 1),
       signal: job.signal,
       progressIntervalMs: 1000,
