@@ -2,6 +2,9 @@
 # Starts PostgreSQL 15 on 127.0.0.1 for the test suite and prints the admin URL the tests use
 # (TESSERA_TEST_DATABASE_URL). Uses the machine's installed cluster; creates it if the package left none.
 set -euo pipefail
+# Only the URL goes to stdout: pg_ctlcluster and friends print notices (systemd hints, stale pid files) that would
+# otherwise end up inside the captured URL.
+exec 3>&1 1>&2
 PORT="${TESSERA_CI_PG_PORT:-5432}"
 if ! command -v pg_ctlcluster >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null
@@ -26,4 +29,5 @@ SQL
 if ! su postgres -c "psql -tA -p $PORT -c \"select 1 from pg_database where datname = 'tessera_ci'\"" | grep -q 1; then
   su postgres -c "createdb -p $PORT -O tessera_ci tessera_ci"
 fi
-echo "postgres://tessera_ci:tessera_ci@127.0.0.1:${PORT}/tessera_ci"
+pg_isready -q -h 127.0.0.1 -p "$PORT" || { echo "PostgreSQL did not start on port $PORT"; exit 1; }
+echo "postgres://tessera_ci:tessera_ci@127.0.0.1:${PORT}/tessera_ci" >&3

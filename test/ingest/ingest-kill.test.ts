@@ -46,7 +46,7 @@ async function prepare(dialect: Dialect): Promise<{ store: TestStore; caseId: st
 }
 
 function ingest(env: Record<string, string>): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(packageRoot, 'src/cli/main.ts'), 'ingest', device, '--case', 'PT-KILL-1', '--source', 'exhibit-7', '--workers', '2', '--json'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(packageRoot, 'src/cli/main.ts'), 'ingest', device, '--case', 'PT-KILL-1', '--source', 'exhibit-7', '--workers', '2', '--batch', '4', '--json'], {
     cwd: packageRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -85,21 +85,22 @@ describe.each(testDialects)('ingest survives kill -9 (%s)', (dialect) => {
       for (let i = 0; i < 4; i++) {
         const run = ingest(killed.env);
         const start = await ledgerCount(killed.store);
-        // The first kill lands while the process starts (before any commit); the others after work began.
+        // The first kill lands while the process starts (before any commit); the others once the ledger has grown
+        // by a random part of what is left (batches of 4, so the kill lands between or inside commits).
         const waitForWork = i > 0;
         const delay = Math.floor(random() * 900);
+        const target = start + 1 + Math.floor(random() * Math.max(1, (total - start) / 2));
         const deadline = Date.now() + 60_000;
         let exited = false;
         void run.done.then(() => (exited = true));
         if (waitForWork) {
-          while (!exited && Date.now() < deadline && (await ledgerCount(killed.store)) <= start) await new Promise((r) => setTimeout(r, 20));
+          while (!exited && Date.now() < deadline && (await ledgerCount(killed.store)) < target) await new Promise((r) => setTimeout(r, 5));
         } else {
           await new Promise((r) => setTimeout(r, 600 + delay));
         }
-        await new Promise((r) => setTimeout(r, waitForWork ? delay : 0));
         run.child.kill('SIGKILL');
         const result = await run.done;
-        kills.push({ after: waitForWork ? `${delay} ms into the work` : `${600 + delay} ms after start`, recorded: await ledgerCount(killed.store) });
+        kills.push({ after: waitForWork ? `${target} ledger rows` : `${600 + delay} ms after start`, recorded: await ledgerCount(killed.store) });
         if (result.signal !== 'SIGKILL') break; // it finished before the kill: nothing left to interrupt
       }
       console.log(`${dialect}: kills ${JSON.stringify(kills)} of ${total} ledger rows`);
