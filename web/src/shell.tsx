@@ -1,5 +1,7 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { Link, useLocation } from './router.js';
+import { HitsNavLink } from './pages/hits/hits-nav.js';
+import { NetworkIcon } from './pages/hits/hits-ui.js';
 import { MessagesNavLink, NetworkAdminNavLink } from './pages/messages/messages-nav.js';
 import { AUDIT_ROLES, CASE_ROLES, hasAnyRole, ROLE_LABELS } from './session/roles.js';
 import { useMe, useSession } from './session/session.js';
@@ -128,6 +130,7 @@ export function Shell({ children }: { children: ReactNode }) {
               <NavLink to="/cases" icon={<FolderIcon />}>
                 Cases
               </NavLink>
+              <HitsNavLink roles={roles} />
               <MessagesNavLink roles={roles} />
             </div>
           ) : null}
@@ -141,6 +144,9 @@ export function Shell({ children }: { children: ReactNode }) {
                 Agencies
               </NavLink>
               <NetworkAdminNavLink />
+              <NavLink to="/admin/matching" icon={<NetworkIcon />}>
+                Network matching
+              </NavLink>
             </div>
           ) : null}
           {audit ? (
