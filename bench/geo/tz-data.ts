@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 
 /** One author of shared/data/tz-eval.jsonl (see shared/data/README.md). */
@@ -16,8 +17,13 @@ export interface TzWindow {
   truth: number;
 }
 
+/** TZ_EVAL_PATH, else the team's shared folder (TESSERA_SHARED, beside the checkout, or /work/shared). */
 export function defaultDataPath(): string {
-  return process.env.TZ_EVAL_PATH ?? new URL('../../../shared/data/tz-eval.jsonl', import.meta.url).pathname;
+  if (process.env.TZ_EVAL_PATH) return process.env.TZ_EVAL_PATH;
+  const candidates = [process.env.TESSERA_SHARED, new URL('../../../shared', import.meta.url).pathname, '/work/shared'].filter((c): c is string => !!c);
+  const found = candidates.map((c) => join(c, 'data', 'tz-eval.jsonl')).find((f) => existsSync(f));
+  if (!found) throw new Error(`tz-eval.jsonl not found (looked in ${candidates.join(', ')}); set TZ_EVAL_PATH or TESSERA_SHARED`);
+  return found;
 }
 
 export function loadAuthors(path = defaultDataPath()): TzAuthor[] {

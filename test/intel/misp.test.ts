@@ -3,9 +3,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normaliseSelector } from '../../src/intel/selectors/normalise.js';
 import { createTestApp, type TestApp, type TestUser } from '../support/app.js';
+import { sharedPath } from '../support/shared-dir.js';
 import { testDialects } from '../support/stores.js';
 
-const MISP = path.resolve(process.cwd(), '../shared/vectors/misp/misp-core');
+const MISP = sharedPath('vectors', 'misp', 'misp-core');
 const read = (file: string) => JSON.parse(readFileSync(path.join(MISP, file), 'utf8'));
 const ONION = 's5xdj3bxtyxemztk4v4dnhugbkfgjfkf6xbkwe5flp3t6bz2jepi3zid.onion';
 const BTC = 'bc1qttv0zjh9um0cvv8k6x7q42q0ygq90zskjgtll9';

@@ -1,33 +1,11 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hamming } from '../../src/media/index.js';
 import { noisyJpeg } from '../../src/media/testing/images.js';
 import { exportNetworkKey, generateNetworkKey } from '../../src/matching/network-key.js';
 import { sendNotice, TOPIC_KEY } from '../../src/matching/node/notices.js';
+import { storedContaining } from '../network/support.js';
 import { addCase, addImage, addSelector, eventually, startMatchingNetwork, userCtx, type MatchingNetwork } from './support.js';
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = path.join(dir, name);
-    const st = statSync(p, { throwIfNoEntry: false });
-    return !st ? [] : st.isDirectory() ? filesUnder(p) : [p];
-  });
-}
-
-/** Files of a data directory (database, WAL, parts) holding any of the needles, as raw bytes, with the needle. */
-function filesContaining(dir: string, needles: Buffer[]): string[] {
-  return filesUnder(dir).flatMap((f) => {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(f);
-    } catch {
-      return []; // removed while we looked (a delivered part, a checkpointed WAL)
-    }
-    return needles.filter((n) => bytes.includes(n)).map((n) => `${f}: ${n.toString('hex')}`);
-  });
-}
 
 describe('hit/no-hit across three nodes (hub, A with PT, B with ES and FR)', () => {
   let net: MatchingNetwork;
@@ -221,9 +199,9 @@ describe('hit/no-hit across three nodes (hub, A with PT, B with ES and FR)', () 
     // Stopped first, so that no checkpoint moves pages between the database and its WAL while the files are read.
     await net.hub.stop();
     await net.b.stop();
-    expect(filesContaining(net.hub.dataDir, raw)).toEqual([]);
+    expect(await storedContaining(net.hub, raw)).toEqual([]);
     expect(net.hub.logs.filter((line) => raw.some((r) => line.includes(r.toString('utf8')) && r.toString('utf8').length > 8))).toEqual([]);
     // The same search finds them where they belong, so the search itself works.
-    expect(filesContaining(net.b.dataDir, [Buffer.from('darkadmin')]).length).toBeGreaterThan(0);
+    expect((await storedContaining(net.b, [Buffer.from('darkadmin')])).length).toBeGreaterThan(0);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -26,6 +26,8 @@ export interface TestNode {
   dispose(): Promise<void>;
   /** Starts again on the same data directory (and the same port, so the hub keeps its address). */
   restart(): Promise<void>;
+  /** Its PostgreSQL database, when it runs on one (else its database is a file in `dataDir`). */
+  databaseUrl?: string;
 }
 
 async function launch(node: { name: string; dataDir: string; port: number; role: 'hub' | 'agency'; logs: string[]; databaseUrl?: string; web: boolean }): Promise<RunningNode> {
@@ -88,6 +90,7 @@ export async function startTestNode(name: string, role: 'hub' | 'agency' = 'agen
     port: state.port,
     url: `http://127.0.0.1:${state.port}`,
     logs,
+    ...(database ? { databaseUrl: database.url } : {}),
     get running() {
       return running;
     },
@@ -111,6 +114,48 @@ export async function startTestNode(name: string, role: 'hub' | 'agency' = 'agen
     },
   };
   return node;
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = path.join(dir, name);
+    const st = statSync(p, { throwIfNoEntry: false });
+    return !st ? [] : st.isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+/**
+ * Where a node holds any of the needles: files of its data directory (database, WAL, parts) as raw bytes, and on
+ * PostgreSQL every row of every table, as text (a bytea column as hex, so a needle is looked for as hex too).
+ * Each finding names the place and the needle (hex).
+ */
+export async function storedContaining(node: TestNode, needles: Buffer[]): Promise<string[]> {
+  const found = filesUnder(node.dataDir).flatMap((f) => {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(f);
+    } catch {
+      return []; // removed while we looked (a delivered part, a checkpointed WAL)
+    }
+    return needles.filter((n) => bytes.includes(n)).map((n) => `${f}: ${n.toString('hex')}`);
+  });
+  if (!node.databaseUrl) return found;
+  const client = new pg.Client({ connectionString: node.databaseUrl });
+  await client.connect();
+  try {
+    const tables = await client.query<{ name: string }>(`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`);
+    for (const { name } of tables.rows) {
+      const rows = await client.query<{ row: string }>(`select t::text as row from "${name}" t`);
+      const text = rows.rows.map((r) => r.row).join('\n');
+      const lower = text.toLowerCase();
+      for (const n of needles) {
+        if (text.includes(n.toString('utf8')) || lower.includes(n.toString('hex'))) found.push(`table ${name}: ${n.toString('hex')}`);
+      }
+    }
+  } finally {
+    await client.end();
+  }
+  return found;
 }
 
 export function system(agencyId?: string): RequestContext {
