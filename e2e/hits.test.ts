@@ -39,7 +39,7 @@ describe('hits in the browser', () => {
   let pt: Page;
 
   beforeAll(async () => {
-    net = await startMatchingNetwork();
+    net = await startMatchingNetwork({ web: true });
     for (const [node, agencyId, username, roles] of [
       [net.a, net.pt, 'pt.analyst', ['investigator', 'analyst']],
       [net.a, net.pt, 'pt.admin', ['admin']],

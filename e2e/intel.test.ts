@@ -57,7 +57,15 @@ async function nodePosition(id: string): Promise<{ x: number; y: number }> {
     const centre = node.renderedPosition();
     const candidates = [[0.5, 0.5], [0.3, 0.5], [0.7, 0.5], [0.5, 0.3], [0.5, 0.7], [0.3, 0.3], [0.7, 0.7], [0.3, 0.7], [0.7, 0.3]].map(([fx, fy]) => ({ x: box.x1 + (box.x2 - box.x1) * fx!, y: box.y1 + (box.y2 - box.y1) * fy! }));
     const free = candidates.find((p) => !others.some((o: any) => p.x >= o.x1 && p.x <= o.x2 && p.y >= o.y1 && p.y <= o.y2)) ?? centre;
-    return { x: frame.left + free.x, y: frame.top + free.y };
+    // A mouse click lands only inside the viewport: bring a node below (or above) the fold into view first.
+    const win = globalThis as unknown as { innerHeight: number; scrollBy(x: number, y: number): void };
+    const y = frame.top + free.y;
+    if (y < 10 || y > win.innerHeight - 10) {
+      win.scrollBy(0, y - win.innerHeight / 2);
+      const moved = (el as unknown as { getBoundingClientRect(): { left: number; top: number } }).getBoundingClientRect();
+      return { x: moved.left + free.x, y: moved.top + free.y };
+    }
+    return { x: frame.left + free.x, y };
   }, id);
 }
 

@@ -15,8 +15,9 @@ export interface MatchingNetwork extends TestNetwork {
   syncAll(order?: string[]): Promise<void>;
 }
 
-export async function startMatchingNetwork(): Promise<MatchingNetwork> {
-  const net = await startNetwork();
+/** `web`: the nodes serve the built web app (browser tests). */
+export async function startMatchingNetwork(options: { web?: boolean } = {}): Promise<MatchingNetwork> {
+  const net = await startNetwork(options);
   const nodeOf = (agencyId: string) => (agencyId === net.pt ? net.a : net.b);
   const matching: MatchingNetwork = {
     ...net,
