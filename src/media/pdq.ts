@@ -269,9 +269,19 @@ const DIHEDRALS: Dihedral[] = [
 
 const ZERO_HASH = '0'.repeat(64);
 
+/**
+ * Scratch planes kept between calls (a thread hashes one picture at a time, synchronously): two fresh 1 MiB planes per
+ * 512x512 picture were most of an ingest's garbage, and zero-filling them cost as much as a filter pass. Every element
+ * a hash reads is written by that hash first, so what a previous picture left there never matters.
+ */
+let scratchLuma = new Float32Array(0);
+let scratchTmp = new Float32Array(0);
+const scratch = (current: Float32Array, n: number) => (current.length >= n ? current : new Float32Array(Math.max(n, 512 * 512)));
+
 /** The 16x16 DCT block and quality of a float32 luma plane (consumed: it is filtered in place). */
 function blockFromLuma(luma: Float32Array, width: number, height: number): { block: Float32Array; quality: number } {
-  const tmp = new Float32Array(width * height);
+  scratchTmp = scratch(scratchTmp, width * height);
+  const tmp = scratchTmp;
   const a64 = downsampleTo64(luma, tmp, height, width);
   return { block: dct16(a64), quality: qualityOf(a64) };
 }
@@ -296,10 +306,12 @@ export function pdqDihedralFromLuma(luma: Float32Array, width: number, height: n
 /** PDQ of an interleaved 8-bit pixel buffer (1-4 channels, alpha ignored), hashed at the size given. */
 export function pdqFromPixels(pixels: Uint8Array, width: number, height: number, channels: number): PdqResult {
   if (width < PDQ_MIN_HASHABLE_DIM || height < PDQ_MIN_HASHABLE_DIM) return { hash: ZERO_HASH, quality: 0 };
-  return pdqFromLuma(lumaFromPixels(pixels, width, height, channels), width, height);
+  scratchLuma = scratch(scratchLuma, width * height);
+  return pdqFromLuma(lumaFromPixels(pixels, width, height, channels, scratchLuma), width, height);
 }
 
 export function pdqDihedralFromPixels(pixels: Uint8Array, width: number, height: number, channels: number): PdqDihedralResult {
   if (width < PDQ_MIN_HASHABLE_DIM || height < PDQ_MIN_HASHABLE_DIM) return pdqDihedralFromLuma(new Float32Array(0), width, height);
-  return pdqDihedralFromLuma(lumaFromPixels(pixels, width, height, channels), width, height);
+  scratchLuma = scratch(scratchLuma, width * height);
+  return pdqDihedralFromLuma(lumaFromPixels(pixels, width, height, channels, scratchLuma), width, height);
 }
