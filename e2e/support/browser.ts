@@ -24,6 +24,8 @@ export const screenshotDir = path.join(repoRoot, 'e2e', 'screenshots');
 export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
   mkdirSync(screenshotDir, { recursive: true });
   const file = path.join(screenshotDir, `${name}.png`);
+  // A full-page capture draws sticky bars where the page is scrolled to: from the top they sit where people see them.
+  if (options.fullPage) await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
   await page.screenshot({ path: file, fullPage: options.fullPage ?? false });
   return file;
 }
