@@ -274,9 +274,9 @@ const ZERO_HASH = '0'.repeat(64);
  * 512x512 picture were most of an ingest's garbage, and zero-filling them cost as much as a filter pass. Every element
  * a hash reads is written by that hash first, so what a previous picture left there never matters.
  */
-let scratchLuma = new Float32Array(0);
-let scratchTmp = new Float32Array(0);
-const scratch = (current: Float32Array, n: number) => (current.length >= n ? current : new Float32Array(Math.max(n, 512 * 512)));
+let scratchLuma: Float32Array = new Float32Array(0);
+let scratchTmp: Float32Array = new Float32Array(0);
+const scratch = (current: Float32Array, n: number): Float32Array => (current.length >= n ? current : new Float32Array(Math.max(n, 512 * 512)));
 
 /** The 16x16 DCT block and quality of a float32 luma plane (consumed: it is filtered in place). */
 function blockFromLuma(luma: Float32Array, width: number, height: number): { block: Float32Array; quality: number } {
