@@ -1,28 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startNetwork, userCtx, type TestNetwork } from './support.js';
+import { eventually, startNetwork, storedContaining, userCtx, type TestNetwork } from './support.js';
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = path.join(dir, name);
-    return statSync(p).isDirectory() ? filesUnder(p) : [p];
-  });
-}
-
-/** Every file of a data directory (database, WAL, parts) that contains `marker`, as raw bytes. */
-function filesContaining(dir: string, marker: string): string[] {
-  const needle = Buffer.from(marker, 'utf8');
-  return filesUnder(dir).filter((f) => readFileSync(f).includes(needle));
-}
+const markerIn = async (node: Parameters<typeof storedContaining>[0], marker: string) => storedContaining(node, [Buffer.from(marker, 'utf8')]);
 
 describe('what the hub holds', () => {
   let net: TestNetwork;
   beforeAll(async () => {
-    // Every node on SQLite: what is searched here is the data directory, database files included.
-    net = await startNetwork({ sqliteOnly: true });
+    // With a PostgreSQL test server the hub and B run on it, and their tables are searched as well as their folders.
+    net = await startNetwork();
   }, 180_000);
   afterAll(async () => net?.close());
 
@@ -45,17 +32,17 @@ describe('what the hub holds', () => {
     await eventually(async () => (await net.hub.services.db.selectFrom('hub_envelopes').select('id').where('id', '=', sent.messageId).executeTakeFirst()) !== undefined, 'the envelope at the hub');
     const parts = await net.hub.services.db.selectFrom('hub_parts').select('part_id').where('envelope_id', '=', sent.messageId).execute();
     expect(parts.length).toBeGreaterThan(1);
-    expect(filesContaining(net.hub.dataDir, marker)).toEqual([]);
+    expect(await markerIn(net.hub, marker)).toEqual([]);
 
     await net.b.restart();
     const received = await eventually(async () => (await net.b.services.exchange.messages.list(userCtx(net.es), { box: 'in' })).items.find((m) => m.messageId === sent.messageId), 'ES to receive');
     expect(received.subject).toBe(`Subject ${marker}`);
     await eventually(async () => (await net.hub.services.exchange.hub.mailbox.stats()).envelopes === 0, 'the hub to delete the envelope');
 
-    expect(filesContaining(net.hub.dataDir, marker)).toEqual([]);
+    expect(await markerIn(net.hub, marker)).toEqual([]);
     expect(net.hub.logs.length).toBeGreaterThan(10);
     expect(net.hub.logs.filter((line) => line.includes(marker))).toEqual([]);
     // The same search does find it where it belongs: on the recipient's node (so the search itself works).
-    expect(filesContaining(net.b.dataDir, marker).length).toBeGreaterThan(0);
+    expect((await markerIn(net.b, marker)).length).toBeGreaterThan(0);
   });
 });

@@ -199,7 +199,7 @@ export interface TestNetwork {
 
 /**
  * With a PostgreSQL test server, the hub and node B run on it (node A stays on SQLite): both dialects in one network.
- * `sqliteOnly` keeps every node's data in its data directory (for tests that search those files); `web` serves the
+ * `sqliteOnly` keeps every node on SQLite (the browser tests, which need no second dialect); `web` serves the
  * built web app (browser tests).
  */
 export async function startNetwork(options: { sqliteOnly?: boolean; web?: boolean } = {}): Promise<TestNetwork> {
