@@ -26,6 +26,53 @@ export function cpuSeconds(): number {
   return (utime! + stime! + cutime! + cstime!) / 100;
 }
 
+/**
+ * CPU seconds per kind of thread, sampled from /proc while a part runs (a thread's time is kept from its last sample,
+ * so threads that end early still count): the main thread, libvips' workers (the decoding and encoding proper), and
+ * the rest (ingest workers' JavaScript, libuv's pool that drives sharp, V8's garbage collector and compiler threads).
+ */
+export function threadSampler(): { stop(): Record<string, number> } {
+  const last = new Map<string, { kind: string; cpu: number }>();
+  const sample = () => {
+    let tids: string[] = [];
+    try {
+      tids = readdirSync('/proc/self/task');
+    } catch {
+      return;
+    }
+    for (const tid of tids) {
+      try {
+        const f = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        const comm = f.slice(f.indexOf('(') + 1, f.lastIndexOf(')'));
+        const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+        const kind = String(process.pid) === tid ? 'main' : comm.startsWith('libvips') ? 'libvips' : 'other threads';
+        last.set(tid, { kind, cpu: (Number(fields[11]) + Number(fields[12])) / 100 });
+      } catch {
+        // the thread ended between listing and reading
+      }
+    }
+  };
+  const childCpu = () => {
+    const f = readFileSync('/proc/self/stat', 'utf8');
+    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  };
+  const children0 = childCpu();
+  sample();
+  const base = new Map([...last].map(([tid, v]) => [tid, v.cpu]));
+  const timer = setInterval(sample, 100);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      const out: Record<string, number> = {};
+      for (const [tid, v] of last) out[v.kind] = (out[v.kind] ?? 0) + v.cpu - (base.get(tid) ?? 0);
+      out['child processes (ffmpeg)'] = childCpu() - children0;
+      return out;
+    },
+  };
+}
+
 function listFiles(root: string): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
@@ -56,6 +103,7 @@ async function limit(device: string, workers: number): Promise<void> {
   let id = 0;
   const c0 = cpuSeconds();
   const t0 = performance.now();
+  const threads = threadSampler();
   process.stdout.write(`STARTED ${Date.now()}\n`);
   await Promise.all(
     slots.flatMap((w) =>
@@ -79,8 +127,9 @@ async function limit(device: string, workers: number): Promise<void> {
   );
   const wall = (performance.now() - t0) / 1000;
   const cpu = cpuSeconds() - c0;
+  const threadCpu = threads.stop();
   await Promise.all(slots.map((w) => w.terminate()));
-  process.stdout.write(`RESULT ${JSON.stringify({ files: files.length, bytes, wall, cpu })}\n`);
+  process.stdout.write(`RESULT ${JSON.stringify({ files: files.length, bytes, wall, cpu, threadCpu })}\n`);
 }
 
 async function run(dataDir: string, device: string, workers: number, skipKnown: boolean): Promise<void> {
@@ -101,12 +150,14 @@ async function run(dataDir: string, device: string, workers: number, skipKnown: 
   const { record } = await services.ingest.prepare(ctx, { caseId: kase.id, inputs: [device], source: 'bench-phone' });
   const c0 = cpuSeconds();
   const t0 = performance.now();
+  const threads = threadSampler();
   process.stdout.write(`STARTED ${Date.now()}\n`);
   const outcome = await services.ingest.run(ctx, record.id, { workers, skipKnown });
   const wall = (performance.now() - t0) / 1000;
   const cpu = cpuSeconds() - c0;
+  const threadCpu = threads.stop();
   await store.close();
-  process.stdout.write(`RESULT ${JSON.stringify({ wall, cpu, summary: outcome.summary, timings: outcome.timings, skippedDecodes: outcome.skippedDecodes })}\n`);
+  process.stdout.write(`RESULT ${JSON.stringify({ wall, cpu, threadCpu, summary: outcome.summary, timings: outcome.timings, skippedDecodes: outcome.skippedDecodes })}\n`);
 }
 
 const [mode, ...args] = process.argv.slice(2);

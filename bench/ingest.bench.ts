@@ -154,8 +154,22 @@ async function main(): Promise<void> {
       process.stdout.write(`without duplicate skipping: ${(100 * (N.summary.filesSeen / N.wall) / (L.files / L.wall)).toFixed(0)} % (wall), ${(100 * (N.summary.filesSeen / N.cpu) / (L.files / L.cpu)).toFixed(0)} % per CPU-second\n`);
     }
   }
+  const split = (R: any, n: number) => {
+    const t = R.threadCpu as Record<string, number> | undefined;
+    if (!t) return '';
+    // Threads that end between two samples lose their last 100 ms: what is left over is shown, not hidden.
+    const unsampled = R.cpu - Object.values(t).reduce((a, b) => a + b, 0);
+    const parts = { ...t, unsampled };
+    return Object.entries(parts).map(([k, v]) => `${k} ${((1000 * v) / n).toFixed(2)}`).join(', ');
+  };
+  if (L && E) {
+    process.stdout.write(`CPU ms per file by thread: limit: ${split(L, L.files)}\n`);
+    process.stdout.write(`                           end to end: ${split(E, E.summary.filesSeen)}\n`);
+  }
   if (E) {
     const t = E.timings;
+    // Wall time each stage was awaited, summed over the files in flight: a stage that awaits sharp also counts the time
+    // the worker's thread spent on the other file in flight (PDQ), so these shares overstate decode and thumbnails.
     const parts = { decode: t.decode, 'hashing (digests + PDQ)': t.digest + t.pdq, 'database (batches)': t.database, 'store (encrypt + write + promote)': t.store + t.promote, thumbnails: t.thumbnail, 'read': t.read, 'EXIF': t.metadata };
     const sum = Object.values(parts).reduce((a, b) => a + b, 0);
     process.stdout.write(`share of time (stage times summed over files and batches): ${Object.entries(parts).map(([k, v]) => `${k} ${((100 * v) / sum).toFixed(0)} %`).join(', ')}\n`);
