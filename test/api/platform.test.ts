@@ -67,6 +67,43 @@ describe.each(testDialects)('the node on %s', (dialect) => {
     expect((await t.app.inject({ method: 'GET', url: '/api/docs' })).statusCode).toBeLessThan(400);
   });
 
+  it('declares schemas on every API route: a 2xx response, its path parameters, and a body where one is read', async () => {
+    // Requests that change state without a JSON body: actions named by their path, and streamed uploads whose
+    // handlers read multipart or raw bytes. A new route that takes a body must declare its schema or be listed here.
+    const bodiless = new Set([
+      'post /api/v1/me/totp',
+      'post /api/v1/messages/attachments',
+      'post /api/v1/network/keys/rotate',
+      'post /api/v1/network/sync',
+      'post /api/v1/matching/key',
+      'post /api/v1/matching/sync',
+      'post /api/v1/cases/{id}/imports',
+      'post /api/v1/cases/{id}/ingests',
+      'post /api/v1/hashsets',
+      'post /api/v1/cases/{id}/location-assessments/{assessmentId}/recompute',
+      'post /api/v1/cases/{id}/series-proposals/refresh',
+      'post /api/v1/cases/{id}/series-proposals/{proposalId}/reopen',
+    ]);
+    type Operation = { responses?: Record<string, { content?: unknown }>; requestBody?: unknown; parameters?: { in: string }[] };
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/docs/json' })).json() as { paths: Record<string, Record<string, Operation>> };
+    const problems: string[] = [];
+    let operations = 0;
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      if (!path.startsWith('/api/v1')) continue;
+      for (const [method, op] of Object.entries(ops)) {
+        operations++;
+        const key = `${method} ${path}`;
+        const success = Object.entries(op.responses ?? {}).filter(([code]) => code.startsWith('2'));
+        if (success.length === 0) problems.push(`${key}: no 2xx response schema`);
+        const inPath = (path.match(/\{\w+\}/g) ?? []).length;
+        if ((op.parameters ?? []).filter((p) => p.in === 'path').length !== inPath) problems.push(`${key}: path parameters not declared`);
+        if (['post', 'put', 'patch'].includes(method) && !op.requestBody && !bodiless.has(key)) problems.push(`${key}: no body schema`);
+      }
+    }
+    expect(operations).toBeGreaterThan(100);
+    expect(problems).toEqual([]);
+  });
+
   it('reports liveness and readiness', async () => {
     expect((await t.app.inject({ method: 'GET', url: '/health/live' })).json()).toEqual({ status: 'ok' });
     expect((await t.app.inject({ method: 'GET', url: '/health/ready' })).json()).toEqual({ status: 'ok' });
