@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AuditLog } from '../audit/audit-log.js';
 import { BadRequestError, NotFoundError, TooManyRequestsError, UnauthorizedError } from '../errors.js';
+import { createSignInThrottle, type SignInThrottle } from './sign-in-throttle.js';
 import { openSecret, sealSecret, type MasterKey } from '../exchange/crypto/master-key.js';
 import { newId, nowIso } from '../store/ids.js';
 import type { Database, UsersTable } from '../store/schema.js';
@@ -57,8 +58,9 @@ function actorOf(row: Pick<UsersTable, 'id' | 'username' | 'agency_id' | 'roles'
 export type AuthService = ReturnType<typeof createAuthService>;
 
 /** Sign-in, sessions, second factor and personal API tokens. Every decision here is also an audit event. */
-export function createAuthService(deps: { db: Kysely<Database>; audit: AuditLog; masterKey: MasterKey; idleMinutes: number }) {
+export function createAuthService(deps: { db: Kysely<Database>; audit: AuditLog; masterKey: MasterKey; idleMinutes: number; throttle?: SignInThrottle }) {
   const { db, audit, masterKey } = deps;
+  const throttle = deps.throttle ?? createSignInThrottle();
   const idleMs = deps.idleMinutes * 60_000;
 
   const sealTotp = (userId: string, secret: string) => sealSecret(masterKey, 'totp', Buffer.from(secret), userId);
@@ -96,6 +98,19 @@ export function createAuthService(deps: { db: Kysely<Database>; audit: AuditLog;
         ip: input.ip,
       });
     }
+    if (input.ip && throttle.recordFailure(input.ip)) {
+      // Once per address and window: the refusals that follow are not recorded one by one (they would let anyone
+      // fill the audit trail), and they cost no password check.
+      await audit.record(db, {
+        actor: { kind: 'system', name: 'anonymous' },
+        operation: 'authentication',
+        action: 'session.throttled',
+        object: { type: 'address' },
+        details: { failures: throttle.limit },
+        requestId: input.requestId,
+        ip: input.ip,
+      });
+    }
     throw new UnauthorizedError('Wrong username or password.', 'invalid-credentials');
   }
 
@@ -125,6 +140,10 @@ export function createAuthService(deps: { db: Kysely<Database>; audit: AuditLog;
 
   return {
     async login(input: LoginInput): Promise<LoginResult> {
+      const wait = input.ip ? throttle.retryAfter(input.ip) : 0;
+      if (wait > 0) {
+        throw new TooManyRequestsError(`Too many failed sign-ins from this address: try again in ${Math.ceil(wait / 60)} minute(s).`, wait, 'too-many-attempts');
+      }
       const username = normaliseUsername(input.username);
       const row = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
       if (!row) {

@@ -57,6 +57,25 @@ describe.each(testDialects)('sign-in, sessions, tokens and second factor on %s',
     expect(await t.services.audit.list({ action: 'session.lockout' })).toHaveLength(1);
   });
 
+  it('refuses an address after 20 failed sign-ins across accounts, before checking any password, and audits it once', async () => {
+    const victims = await Promise.all(Array.from({ length: 5 }, () => t.user(agency, ['analyst'])));
+    const from = (remoteAddress: string, username: string, password: string) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/session', remoteAddress, payload: { username, password } });
+    // Spraying: four guesses per account stay under each account's lockout (5), but add up for the address.
+    for (let i = 0; i < 20; i++) expect((await from('192.0.2.7', victims[i % 5]!.username, `guess number ${i}`)).statusCode).toBe(401);
+    const refused = await from('192.0.2.7', victims[0]!.username, TEST_PASSWORD);
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(refused.json()).toMatchObject({ code: 'too-many-attempts' });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(14 * 60);
+    expect((await from('192.0.2.7', 'nobody-at-all', 'whatever it is')).statusCode).toBe(429);
+    // Another address, and the accounts themselves, are not locked out.
+    expect((await from('198.51.100.3', victims[0]!.username, TEST_PASSWORD)).statusCode).toBe(200);
+    const throttled = await t.services.audit.list({ action: 'session.throttled' });
+    expect(throttled).toHaveLength(1);
+    expect(throttled[0]).toMatchObject({ ip: '192.0.2.7' });
+  });
+
   it('expires a session after 30 idle minutes', async () => {
     const u = await t.user(agency, ['analyst']);
     expect((await u.request({ method: 'GET', url: '/api/v1/me' })).statusCode).toBe(200);
