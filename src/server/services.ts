@@ -9,6 +9,8 @@ import { createExchange } from '../exchange/exchange.js';
 import { createLocationAssessmentService } from '../geo/assessment-service.js';
 import { createAgencyService } from '../identity/agency-service.js';
 import { createAuthService } from '../identity/auth-service.js';
+import { createAuditCheckpoints } from '../audit/audit-checkpoints.js';
+import { createNodeSigner } from '../exchange/node-signer.js';
 import { createSetupService } from '../identity/setup-service.js';
 import { createUserService } from '../identity/user-service.js';
 import { createMediaServices } from '../ingest/media-services.js';
@@ -37,12 +39,14 @@ export function createServices(deps: { db: Kysely<Database>; dialect: Dialect; c
   const graph = createGraphService({ db, audit, access: caseAccess });
   const exchange = createExchange({ db, dialect: deps.dialect, config, masterKey, audit, jobs, caseAccess });
   const agencies = createAgencyService({ db, audit, onCreated: exchange.onAgencyCreated });
+  const auditCheckpoints = createAuditCheckpoints({ db, signer: createNodeSigner({ db, keys: exchange.keys }) });
   const media = createMediaServices({ db, audit, caseAccess, jobs, dataDir: config.dataDir, masterKey });
   return {
     db,
     dialect: deps.dialect,
     config,
     audit,
+    auditCheckpoints,
     jobs,
     caseAccess,
     agencies,

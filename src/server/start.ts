@@ -8,6 +8,8 @@ import { buildApp, loggerOptions } from './app.js';
 import { createServices, type Services } from './services.js';
 import type { FastifyInstance } from 'fastify';
 
+const AUDIT_CHECKPOINT_MS = 60 * 60_000;
+
 export function createLogger(config: Config): Logger {
   return pino(loggerOptions(config.logLevel));
 }
@@ -42,9 +44,11 @@ export async function startNode(
     throw err;
   }
   const services = createServices({ db: store.db, dialect: store.dialect, config, masterKey });
+  const checkpoints: { timer?: NodeJS.Timeout } = {};
   const app = await buildApp({ services, logger: undefined, loggerInstance: log, ...(options.webDir ? { webDir: options.webDir } : {}) });
   // Close order: stop taking jobs (running ones return to the queue), then the database.
   app.addHook('onClose', async () => {
+    clearInterval(checkpoints.timer);
     await services.matching.stop();
     await services.seriesPropagation.stop();
     await services.exchange.stop();
@@ -58,6 +62,15 @@ export async function startNode(
   await services.exchange.start(log);
   await services.matching.start(log);
   services.seriesPropagation.start(log);
+  // The audit trail's head, signed at start and every hour it has moved; the log line carries it off the node.
+  const checkpoint = () =>
+    services.auditCheckpoints.checkpoint().then(
+      (c) => c && log.info({ auditCheckpoint: { seq: c.seq, hash: c.hash, jws: c.jws } }, `audit checkpoint at event #${c.seq}`),
+      (err: unknown) => log.warn({ err }, 'audit checkpoint failed'),
+    );
+  void checkpoint();
+  checkpoints.timer = setInterval(() => void checkpoint(), AUDIT_CHECKPOINT_MS);
+  checkpoints.timer.unref();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;

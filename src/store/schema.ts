@@ -76,6 +76,17 @@ export interface Database {
   series_notifications: SeriesNotificationsTable;
   series_remote_status: SeriesRemoteStatusTable;
   series_remote_hits: SeriesRemoteHitsTable;
+  audit_checkpoints: AuditCheckpointsTable;
+}
+
+/** Signed checkpoints of the audit trail's head (migration 0008). */
+export interface AuditCheckpointsTable {
+  id: string;
+  at: string;
+  seq: number;
+  hash: string;
+  /** Compact JWS (typ tessera-audit-checkpoint+jws) by the node's own key over {node, seq, hash, at}. */
+  jws: string;
 }
 
 export interface SettingsTable {

@@ -58,6 +58,33 @@ describe('tessera CLI', () => {
     expect(broken.stdout).toContain(`BROKEN at event #${second.seq}`);
   });
 
+  it('signs checkpoints of the head, and a verify that reaches one no more names the cut tail', async () => {
+    const cliDir = mkdtempSync(path.join(os.tmpdir(), 'tessera-cli-'));
+    const e = { TESSERA_DATA_DIR: cliDir };
+    expect((await runCli(['agency', 'create', '--name', 'Policía Nacional', '--country', 'ES'], { env: e })).code).toBe(0);
+    const first = await runCli(['audit', 'checkpoint'], { env: e });
+    expect(first.code).toBe(0);
+    const kept = first.stdout.trim(); // what an operator keeps outside the node
+    expect(kept.split('.')).toHaveLength(3);
+    expect((await runCli(['agency', 'create', '--name', 'Guardia Civil', '--country', 'ES'], { env: e })).code).toBe(0);
+    expect((await runCli(['audit', 'checkpoint'], { env: e })).code).toBe(0);
+    const intact = await runCli(['audit', 'verify', '--checkpoint', kept], { env: e });
+    expect(intact.code).toBe(0);
+    expect(intact.stdout).toMatch(/3 signed checkpoint\(s\) match the trail/);
+
+    // Someone with the database cuts the newest events and the stored checkpoints that name them: the chain that is
+    // left is valid, but the checkpoint kept outside does not fit it.
+    const db = new Database(path.join(cliDir, 'tessera.db'));
+    const firstSeq = (JSON.parse(Buffer.from(kept.split('.')[1]!, 'base64url').toString()) as { seq: number }).seq;
+    db.prepare('delete from audit_events where seq >= ?').run(firstSeq);
+    db.prepare('delete from audit_checkpoints').run();
+    db.close();
+    const cut = await runCli(['audit', 'verify', '--checkpoint', kept], { env: e });
+    expect(cut.code).toBe(1);
+    expect(cut.stdout).toMatch(/audit trail intact/);
+    expect(cut.stdout).toMatch(/checkpoint FAILS \(given, event #\d+.*events were removed from its end/);
+  });
+
   it('shows migration status and refuses a database from a newer Tessera', async () => {
     const status = await runCli(['db', 'status'], { env });
     expect(status.stdout).toMatch(/applied\s+0001-foundation/);

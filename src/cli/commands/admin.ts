@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { NotFoundError } from '../../errors.js';
 import { ROLES } from '../../identity/roles.js';
@@ -108,22 +109,53 @@ export function registerAdminCommands(program: Command): void {
       });
     });
 
-  program
-    .command('audit')
-    .description('the audit trail')
-    .command('verify')
-    .description('walk the hash chain; exit 0 when intact, 1 naming the first broken event')
+  const audit = program.command('audit').description('the audit trail');
+  audit
+    .command('checkpoint')
+    .description("sign the trail's head now with the node's key and print the checkpoint (a running node does so every hour)")
     .action(async (_options: unknown, command: Command) => {
       await withNode(globals(command), async ({ services }) => {
+        const made = (await services.auditCheckpoints.checkpoint()) ?? (await services.auditCheckpoints.latest());
+        if (!made) {
+          process.stdout.write('The audit trail is empty: nothing to sign.\n');
+          return;
+        }
+        process.stdout.write(`${made.jws}\n`);
+        process.stderr.write(`checkpoint at event #${made.seq} ${made.hash} (signed ${made.at}); keep it outside the node\n`);
+      });
+    });
+  audit
+    .command('verify')
+    .description('walk the hash chain and check the signed checkpoints; exit 0 when intact, 1 naming the first break')
+    .option('--checkpoint <jws...>', 'also check checkpoints kept outside the node (the JWS from the log, or a file holding it)')
+    .action(async (options: { checkpoint?: string[] }, command: Command) => {
+      await withNode(globals(command), async ({ services }) => {
         const result = await services.audit.verify();
-        if (result.ok) {
-          process.stdout.write(`audit trail intact: ${result.checked} events` + (result.head ? `; head #${result.head.seq} ${result.head.hash}\n` : '\n'));
-          process.stdout.write('Keep the head hash elsewhere: a later verify must reach an event with it, or the tail was cut.\n');
-        } else {
+        if (!result.ok) {
           const b = result.firstBroken!;
           process.stdout.write(`audit trail BROKEN at event #${b.seq} (${b.id}): ${b.reason}\n${result.checked} events before it verified.\n`);
           process.exitCode = 1;
+          return;
         }
+        process.stdout.write(`audit trail intact: ${result.checked} events` + (result.head ? `; head #${result.head.seq} ${result.head.hash}\n` : '\n'));
+        const external = (options.checkpoint ?? []).map((c) => (existsSync(c) ? readFileSync(c, 'utf8') : c));
+        const checks = [
+          ...(await services.auditCheckpoints.verifyStored()).map((c) => ({ ...c, where: 'stored' })),
+          ...(await Promise.all(external.map((jws) => services.auditCheckpoints.verifyExternal(jws)))).map((c) => ({ ...c, where: 'given' })),
+        ];
+        const failed = checks.filter((c) => !c.ok);
+        for (const c of failed) process.stdout.write(`checkpoint FAILS (${c.where}${c.seq >= 0 ? `, event #${c.seq}` : ''}${c.at ? `, signed ${c.at}` : ''}): ${c.reason}\n`);
+        if (failed.length > 0) {
+          process.exitCode = 1;
+          return;
+        }
+        const newest = checks.reduce<(typeof checks)[number] | undefined>((a, c) => (!a || c.seq > a.seq ? c : a), undefined);
+        process.stdout.write(
+          checks.length > 0
+            ? `${checks.length} signed checkpoint(s) match the trail, the newest at event #${newest!.seq} (${newest!.at}).\n`
+            : 'No signed checkpoint yet (a running node signs the head at start and every hour).\n',
+        );
+        process.stdout.write('Keep the checkpoints the node logs (or the head hash) elsewhere: a later verify must reach them, or the tail was cut.\n');
       });
     });
 }

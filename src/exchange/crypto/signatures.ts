@@ -16,7 +16,8 @@ export type SignedType =
   | 'tessera-receipt+jws'
   | 'tessera-notice+jws'
   | 'tessera-directory+jws'
-  | 'tessera-key-update+jws';
+  | 'tessera-key-update+jws'
+  | 'tessera-audit-checkpoint+jws';
 
 export class SignatureError extends Error {
   constructor(message: string) {
