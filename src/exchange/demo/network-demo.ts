@@ -1,7 +1,8 @@
 /**
  * `npm run demo:network`: a hub and two agency nodes on this machine (one node hosting two agencies), joined and
- * approved, with demo users and a few neutral messages, running until Ctrl-C. Everything lives in a fresh temporary
- * directory that is removed on exit. TESSERA_DEMO=true is set for these nodes only.
+ * approved, with demo users, a few neutral messages and casework in every area (seed-casework.ts: cases, records,
+ * selectors, generated pictures, a location assessment, series proposals, network hits), running until Ctrl-C.
+ * Everything lives in a fresh temporary directory that is removed on exit. TESSERA_DEMO=true is set for these nodes only.
  */
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +17,7 @@ import { createLogger, startNode, type RunningNode } from '../../server/start.js
 import { openStore } from '../../store/database.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { loadOrCreateMasterKey } from '../crypto/master-key.js';
+import { seedCasework, shareMatchKey, type CaseworkSummary, type SeedSide } from './seed-casework.js';
 
 interface DemoAgency {
   key: string;
@@ -47,6 +49,7 @@ const NODES: DemoNode[] = [
         country: 'PT',
         users: [
           { username: 'pt.investigator', roles: ['investigator'] },
+          { username: 'pt.analyst', roles: ['investigator', 'analyst', 'victim-id'] },
           { username: 'pt.admin', roles: ['admin'] },
         ],
       },
@@ -105,6 +108,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void close().then(() => process.exit(0)));
   process.once('SIGTERM', () => void close().then(() => process.exit(0)));
 
+  const started = performance.now();
   try {
     for (const node of NODES) {
       const config = loadConfig(
@@ -131,6 +135,7 @@ async function main(): Promise<void> {
     for (const node of NODES.slice(1)) for (const a of node.agencies) await byAgency[a.key]!.services.exchange.membership.refreshDirectory(ids[a.key]!);
 
     await seedMessages(byAgency, ids);
+    const seeded = await seedWork(byAgency, ids, path.join(root, 'generated'));
 
     const web = existsSync(path.join(webDistDir, 'index.html'));
     const lines = [
@@ -141,6 +146,9 @@ async function main(): Promise<void> {
         `  ${node.role === 'hub' ? 'Hub' : 'Node'} ${node.name.padEnd(11)} http://localhost:${node.port}`,
         ...node.agencies.flatMap((a) => a.users.map((u) => `      ${a.name.padEnd(28)} ${u.username.padEnd(16)} password: ${password(u.username)}`)),
       ]),
+      '',
+      `  Seeded (${((performance.now() - started) / 1000).toFixed(1)} s):`,
+      ...summaryLines(seeded),
       '',
       web ? '  Open a node URL in a browser and sign in with one of the logins above.' : '  (The web app is not built: run `npm run build:web` first to use the browser; the API works.)',
       `  Data: ${root}`,
@@ -153,11 +161,34 @@ async function main(): Promise<void> {
   }
 }
 
-async function seedMessages(byAgency: Record<string, RunningNode>, ids: Record<string, string>): Promise<void> {
-  const user = async (key: string, username: string) => {
+function userOf(byAgency: Record<string, RunningNode>, ids: Record<string, string>) {
+  return async (key: string, username: string) => {
     const found = (await byAgency[key]!.services.users.findByUsername(username))!;
     return { actor: { kind: 'user' as const, userId: found.id, username, agencyId: ids[key]!, roles: found.roles, via: 'session' as const } };
   };
+}
+
+/** PT's admin founds the network match key; then the cases of PT and ES are seeded and synced into hits. */
+async function seedWork(byAgency: Record<string, RunningNode>, ids: Record<string, string>, workDir: string): Promise<CaseworkSummary> {
+  const user = userOf(byAgency, ids);
+  const side = async (key: string, username: string): Promise<SeedSide> => ({ services: byAgency[key]!.services, agencyId: ids[key]!, ctx: await user(key, username) });
+  const members = [await side('es', 'es.investigator'), await side('fr', 'fr.analyst')];
+  await shareMatchKey(await side('pt', 'pt.admin'), members);
+  return seedCasework({ pt: await side('pt', 'pt.analyst'), es: members[0]! }, workDir);
+}
+
+function summaryLines(s: CaseworkSummary): string[] {
+  return [
+    `    PT case ${s.pt.reference}: ${s.pt.records} records (forum posts, reports), ${s.pt.selectors} selectors, ${s.pt.media} pictures (${s.pt.nearDuplicates} near-duplicates),`,
+    `      a location assessment, ${s.pt.seriesProposals} series proposals, ${s.pt.hits} network hits`,
+    `    ES case ${s.es.reference}: ${s.es.records} record, ${s.es.selectors} selector, ${s.es.media} pictures, ${s.es.hits} network hits (with ${s.pt.reference})`,
+    '    Messages: a request for information from ES to PT and FR, a coordination note from PT to ES',
+    '    Pictures are generated shapes and noise; all texts are neutral.',
+  ];
+}
+
+async function seedMessages(byAgency: Record<string, RunningNode>, ids: Record<string, string>): Promise<void> {
+  const user = userOf(byAgency, ids);
   const esUser = await user('es', 'es.investigator');
   const ptUser = await user('pt', 'pt.investigator');
   const es = byAgency.es!.services.exchange.messages;
