@@ -134,8 +134,8 @@ async function main(): Promise<void> {
     }
     for (const node of NODES.slice(1)) for (const a of node.agencies) await byAgency[a.key]!.services.exchange.membership.refreshDirectory(ids[a.key]!);
 
-    await seedMessages(byAgency, ids);
     const seeded = await seedWork(byAgency, ids, path.join(root, 'generated'));
+    await seedMessages(byAgency, ids, seeded);
 
     const web = existsSync(path.join(webDistDir, 'index.html'));
     const lines = [
@@ -147,7 +147,7 @@ async function main(): Promise<void> {
         ...node.agencies.flatMap((a) => a.users.map((u) => `      ${a.name.padEnd(28)} ${u.username.padEnd(16)} password: ${password(u.username)}`)),
       ]),
       '',
-      `  Seeded (${((performance.now() - started) / 1000).toFixed(1)} s):`,
+      `  Seeded (start-up took ${((performance.now() - started) / 1000).toFixed(1)} s):`,
       ...summaryLines(seeded),
       '',
       web ? '  Open a node URL in a browser and sign in with one of the logins above.' : '  (The web app is not built: run `npm run build:web` first to use the browser; the API works.)',
@@ -177,17 +177,19 @@ async function seedWork(byAgency: Record<string, RunningNode>, ids: Record<strin
   return seedCasework({ pt: await side('pt', 'pt.analyst'), es: members[0]! }, workDir);
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 function summaryLines(s: CaseworkSummary): string[] {
   return [
     `    PT case ${s.pt.reference}: ${s.pt.records} records (forum posts, reports), ${s.pt.selectors} selectors, ${s.pt.media} pictures (${s.pt.nearDuplicates} near-duplicates),`,
     `      a location assessment, ${s.pt.seriesProposals} series proposals, ${s.pt.hits} network hits`,
-    `    ES case ${s.es.reference}: ${s.es.records} record, ${s.es.selectors} selector, ${s.es.media} pictures, ${s.es.hits} network hits (with ${s.pt.reference})`,
+    `    ES case ${s.es.reference}: ${plural(s.es.records, 'record')}, ${plural(s.es.selectors, 'selector')}, ${s.es.media} pictures, ${s.es.hits} network hits (with ${s.pt.reference})`,
     '    Messages: a request for information from ES to PT and FR, a coordination note from PT to ES',
     '    Pictures are generated shapes and noise; all texts are neutral.',
   ];
 }
 
-async function seedMessages(byAgency: Record<string, RunningNode>, ids: Record<string, string>): Promise<void> {
+async function seedMessages(byAgency: Record<string, RunningNode>, ids: Record<string, string>, seeded: CaseworkSummary): Promise<void> {
   const user = userOf(byAgency, ids);
   const esUser = await user('es', 'es.investigator');
   const ptUser = await user('pt', 'pt.investigator');
@@ -198,7 +200,7 @@ async function seedMessages(byAgency: Record<string, RunningNode>, ids: Record<s
     to: [ids.pt!, ids.fr!],
     subject: 'Request for information: forum account demo_handle_01',
     body: 'We are investigating the administrator of a forum. Do you hold any records on the handle demo_handle_01? The attached file lists the posting times we observed.',
-    caseReference: 'DEMO-OP-1',
+    caseId: seeded.es.caseId,
     handling: { tlp: 'TLP:AMBER', restriction: { code: 'H2' } },
     priority: 'high',
     rfiDeadline: new Date(Date.now() + 3 * 86_400_000).toISOString(),
@@ -208,7 +210,7 @@ async function seedMessages(byAgency: Record<string, RunningNode>, ids: Record<s
     to: [ids.es!],
     subject: 'Coordination meeting',
     body: 'Proposing a call next week to compare the timelines of the case.',
-    caseReference: 'DEMO-OP-1',
+    caseId: seeded.pt.caseId,
     handling: { tlp: 'TLP:GREEN' },
     priority: 'normal',
   });
