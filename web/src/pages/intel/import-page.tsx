@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { ApiError, api, withQuery } from '../../api/client.js';
+import { api, withQuery } from '../../api/client.js';
 import type { Case } from '../../api/types.js';
 import { useMe } from '../../session/session.js';
 import { Button } from '../../ui/button.js';
@@ -9,32 +9,9 @@ import { DownloadIcon } from '../../ui/icons.js';
 import { ErrorNotice, Notice } from '../../ui/notice.js';
 import { Empty, Section } from '../../ui/page.js';
 import { useApi } from '../../ui/use-api.js';
+import { uploadRaw } from '../media/upload.js';
 import { IntelFrame } from './intel-ui.js';
 import { DATA_SUBJECT_LABELS, HANDLING_CODES, type DataSubjectCategory, type HandlingCode, type MispImportResult, type PostImport } from './intel-types.js';
-
-/** Sends a file as the raw request body, reporting upload progress (fetch cannot), with the session's CSRF token. */
-function upload<T>(path: string, file: File, csrf: string | undefined, onProgress: (sent: number, total: number) => void): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', `/api/v1${path}`);
-    xhr.setRequestHeader('content-type', 'application/octet-stream');
-    xhr.setRequestHeader('accept', 'application/json');
-    if (csrf) xhr.setRequestHeader('x-csrf-token', csrf);
-    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.total || file.size);
-    xhr.onerror = () => reject(new ApiError(0, null));
-    xhr.onload = () => {
-      let body: unknown = null;
-      try {
-        body = JSON.parse(xhr.responseText);
-      } catch {
-        body = null;
-      }
-      if (xhr.status >= 200 && xhr.status < 300) resolve(body as T);
-      else reject(new ApiError(xhr.status, body as ConstructorParameters<typeof ApiError>[1]));
-    };
-    xhr.send(file);
-  });
-}
 
 function percent(p: PostImport['progress']): number {
   if (!p.totalBytes) return 0;
@@ -104,7 +81,7 @@ function PostUpload({ caseId, onFinished }: { caseId: string; onFinished: () => 
     const csrf = me.csrfToken ?? /(?:^|;\s*)tessera_csrf=([^;]+)/.exec(document.cookie)?.[1];
     try {
       const path = withQuery(`/cases/${caseId}/imports`, { fileName: file.name, platform: platform.trim() || undefined, handlingCode: handling, dataSubject, naiveTimesAreUtc: naive || undefined });
-      setCurrent(await upload<PostImport>(path, file, csrf, (sent, total) => setSending(Math.round((sent / total) * 100))));
+      setCurrent(await uploadRaw<PostImport>(path, file, csrf, (sent, total) => setSending(Math.round((sent / total) * 100))));
     } catch (err) {
       setError(err);
     } finally {

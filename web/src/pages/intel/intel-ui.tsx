@@ -1,10 +1,6 @@
 import type { ReactNode } from 'react';
 import type { Case } from '../../api/types.js';
-import { Link, useLocation } from '../../router.js';
-import { ArrowLeftIcon } from '../../ui/icons.js';
-import { ErrorNotice } from '../../ui/notice.js';
-import { Loading, PageHeader } from '../../ui/page.js';
-import { useApi } from '../../ui/use-api.js';
+import { CaseSectionFrame } from '../case-section-frame.js';
 import type { CaseSelector, HandlingCode } from './intel-types.js';
 import { HANDLING_HINTS, SELECTOR_TYPE_LABELS } from './intel-types.js';
 import './intel.css';
@@ -40,35 +36,8 @@ const TABS = [
 ];
 
 /** The frame of a case's intelligence screens: back to the case, the case's name, and the screens as tabs. */
-export function IntelFrame({ caseId, title, actions, children }: { caseId: string; title: string; actions?: (c: Case) => ReactNode; children: (c: Case) => ReactNode }) {
-  const { path } = useLocation();
-  const { data: c, error } = useApi<Case>(`/cases/${caseId}`);
-  if (error) return <ErrorNotice error={error} title="The case could not be opened" />;
-  if (!c) return <Loading />;
-  return (
-    <>
-      <PageHeader
-        eyebrow={
-          <Link to={`/cases/${c.id}`} className="back-link">
-            <ArrowLeftIcon /> <span className="case-ref">{c.reference}</span> {c.title}
-          </Link>
-        }
-        title={title}
-        actions={actions?.(c)}
-      />
-      <nav className="tabs" aria-label="Intelligence of this case">
-        {TABS.map((t) => {
-          const to = `/cases/${c.id}/${t.path}`;
-          return (
-            <Link key={t.path} to={to} className={`tab${path === to ? ' is-active' : ''}`} aria-current={path === to ? 'page' : undefined}>
-              {t.label}
-            </Link>
-          );
-        })}
-      </nav>
-      {children(c)}
-    </>
-  );
+export function IntelFrame(props: { caseId: string; title: string; actions?: (c: Case) => ReactNode; children: (c: Case) => ReactNode }) {
+  return <CaseSectionFrame {...props} section="Intelligence of this case" tabs={TABS} />;
 }
 
 /** Marks the spans of a text where selectors were found. */

@@ -11,7 +11,7 @@ import { ErrorNotice, Notice } from '../../ui/notice.js';
 import { Loading, PageHeader, Section } from '../../ui/page.js';
 import { useApi } from '../../ui/use-api.js';
 import { Link } from '../../router.js';
-import { csrfFromCookie } from '../media/upload.js';
+import { csrfFromCookie, uploadRaw } from '../media/upload.js';
 import type { DirectoryEntry, HandlingCode, HandlingRestrictionCode, MessageDetail, NewMessage, Priority, Upload } from './messages-types.js';
 import { PRIORITY_LABELS, RESTRICTION_LABELS, TLP_CODES, TLP_MEANING } from './messages-types.js';
 import { formatSize, messagesChanged } from './messages-ui.js';
@@ -24,29 +24,10 @@ interface PendingFile {
   error?: string;
 }
 
-/** Sends one file as raw bytes (the node encrypts it as it arrives), reporting progress; fetch cannot report it. */
+/** Sends one file as raw bytes (the node encrypts it as it arrives), reporting progress. */
 function uploadAttachment(file: File, csrf: string | undefined, onProgress: (sent: number) => void): Promise<Upload> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    const query = new URLSearchParams({ name: file.name, type: file.type || 'application/octet-stream' });
-    xhr.open('POST', `/api/v1/messages/attachments?${query.toString()}`);
-    xhr.setRequestHeader('accept', 'application/json');
-    xhr.setRequestHeader('content-type', 'application/octet-stream');
-    if (csrf) xhr.setRequestHeader('x-csrf-token', csrf);
-    xhr.upload.onprogress = (e) => onProgress(e.loaded);
-    xhr.onerror = () => reject(new ApiError(0, null));
-    xhr.onload = () => {
-      let body: unknown = null;
-      try {
-        body = JSON.parse(xhr.responseText);
-      } catch {
-        body = null;
-      }
-      if (xhr.status >= 200 && xhr.status < 300) resolve(body as Upload);
-      else reject(new ApiError(xhr.status, body as ConstructorParameters<typeof ApiError>[1]));
-    };
-    xhr.send(file);
-  });
+  const query = new URLSearchParams({ name: file.name, type: file.type || 'application/octet-stream' });
+  return uploadRaw<Upload>(`/messages/attachments?${query.toString()}`, file, csrf, (sent) => onProgress(sent));
 }
 
 const H_CODES: HandlingRestrictionCode[] = ['H0', 'H1', 'H2', 'H3'];
