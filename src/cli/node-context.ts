@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { loadConfig, type Config, type ConfigOverrides } from '../config/config.js';
 import { loadOrCreateMasterKey } from '../exchange/crypto/master-key.js';
 import { systemActor } from '../identity/actor.js';
@@ -41,3 +42,19 @@ export async function readStdin(): Promise<string> {
 
 /** A mistake in how the command was called: exit code 2. */
 export class UsageError extends Error {}
+
+/** The global options (--data-dir) as a command's action sees them. */
+export const globals = (command: Command) => command.optsWithGlobals<GlobalOptions>();
+
+/** The hosted agency a command acts for: --agency (id or exact name), or the only one hosted here. */
+export async function hostedAgency(services: Services, given: string | undefined): Promise<string> {
+  const hosted = (await services.agencies.list()).filter((a) => a.hosted);
+  if (given) {
+    const found = hosted.find((a) => a.id === given || a.name.toLowerCase() === given.toLowerCase());
+    if (!found) throw new UsageError(`no agency "${given}" is hosted on this node`);
+    return found.id;
+  }
+  if (hosted.length === 1) return hosted[0]!.id;
+  if (hosted.length === 0) throw new UsageError('no agency is hosted on this node yet (tessera agency create)');
+  throw new UsageError(`this node hosts ${hosted.length} agencies; say which with --agency ID`);
+}

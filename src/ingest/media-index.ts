@@ -17,6 +17,16 @@ const PAGE = 50_000;
  */
 const LOOK_BACK = 1000;
 
+/** Rows of (seq, PDQ hex) as the index takes them in bulk: ids and their hashes as 8 words each. */
+function packed(rows: readonly { seq: number; pdq: string | null }[]): { ids: Uint32Array; words: Uint32Array } {
+  const ids = new Uint32Array(rows.length);
+  const words = new Uint32Array(rows.length * 8);
+  rows.forEach((r, i) => {
+    ids[i] = r.seq;
+    hexToWords(r.pdq!, words.subarray(i * 8, i * 8 + 8));
+  });
+  return { ids, words };
+}
 export type MediaIndex = ReturnType<typeof createMediaIndex>;
 
 export function createMediaIndex(deps: { db: Kysely<Database> }) {
@@ -39,12 +49,7 @@ export function createMediaIndex(deps: { db: Kysely<Database> }) {
         .limit(PAGE)
         .execute();
       if (rows.length === 0) break;
-      const ids = new Uint32Array(rows.length);
-      const words = new Uint32Array(rows.length * 8);
-      rows.forEach((r, i) => {
-        ids[i] = r.seq;
-        hexToWords(r.pdq!, words.subarray(i * 8, i * 8 + 8));
-      });
+      const { ids, words } = packed(rows);
       index.addMany(ids, words, { deferMerge: true });
       from = rows[rows.length - 1]!.seq;
       lastSeq = Math.max(lastSeq, from);
@@ -115,12 +120,7 @@ export function createKnownHashIndex(deps: { db: Kysely<Database> }) {
     for (;;) {
       const rows = await db.selectFrom('hash_set_entries').select(['seq', 'pdq']).where('seq', '>', from).where('pdq', 'is not', null).orderBy('seq').limit(PAGE).execute();
       if (rows.length === 0) break;
-      const ids = new Uint32Array(rows.length);
-      const words = new Uint32Array(rows.length * 8);
-      rows.forEach((r, i) => {
-        ids[i] = r.seq;
-        hexToWords(r.pdq!, words.subarray(i * 8, i * 8 + 8));
-      });
+      const { ids, words } = packed(rows);
       fresh.addMany(ids, words, { deferMerge: true });
       from = rows[rows.length - 1]!.seq;
       if (rows.length < PAGE) break;

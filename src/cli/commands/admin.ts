@@ -4,9 +4,7 @@ import { NotFoundError } from '../../errors.js';
 import { ROLES } from '../../identity/roles.js';
 import { migrationStatus, migrateToLatest } from '../../store/migrate.js';
 import { openStore } from '../../store/database.js';
-import { configFrom, readStdin, UsageError, withNode, type GlobalOptions } from '../node-context.js';
-
-const globals = (command: Command) => command.optsWithGlobals<GlobalOptions>();
+import { configFrom, globals, readStdin, UsageError, withNode } from '../node-context.js';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];

@@ -5,9 +5,7 @@ import { InvalidArgumentError } from 'commander';
 import { estimateInputs } from '../../ingest/estimate.js';
 import type { IngestProgress, IngestSummary } from '../../ingest/ingest-schemas.js';
 import { PROBLEMS, type ProblemCode } from '../../ingest/problems.js';
-import { UsageError, withNode, type GlobalOptions } from '../node-context.js';
-
-const globals = (command: Command) => command.optsWithGlobals<GlobalOptions>();
+import { globals, UsageError, withNode } from '../node-context.js';
 
 function batch(value: string): number {
   const n = Number(value);

@@ -10,9 +10,7 @@ import type { PostImport } from '../../intel/posts/import-service.js';
 import { isDataSubjectCategory, isHandlingCode, type DataSubjectCategory, type HandlingCode } from '../../intel/vocabulary.js';
 import type { Services } from '../../server/services.js';
 import type { Database } from '../../store/schema.js';
-import { UsageError, withNode, type GlobalOptions } from '../node-context.js';
-
-const globals = (command: Command) => command.optsWithGlobals<GlobalOptions>();
+import { globals, UsageError, withNode } from '../node-context.js';
 
 /** `import` and `export` are shared with other streams (VICS, CSV digests): reuse the group if one registered it. */
 function group(program: Command, name: string, description: string): Command {

@@ -1,22 +1,6 @@
 import type { Command } from 'commander';
 import { systemActor } from '../../identity/actor.js';
-import type { Services } from '../../server/services.js';
-import { UsageError, withNode, type GlobalOptions } from '../node-context.js';
-
-const globals = (command: Command) => command.optsWithGlobals<GlobalOptions>();
-
-/** The hosted agency a command acts for: --agency, or the only one hosted here. */
-async function agencyFor(services: Services, given: string | undefined): Promise<string> {
-  const hosted = (await services.agencies.list()).filter((a) => a.hosted);
-  if (given) {
-    const found = hosted.find((a) => a.id === given || a.name.toLowerCase() === given.toLowerCase());
-    if (!found) throw new UsageError(`no agency "${given}" is hosted on this node`);
-    return found.id;
-  }
-  if (hosted.length === 1) return hosted[0]!.id;
-  if (hosted.length === 0) throw new UsageError('no agency is hosted on this node yet (tessera agency create)');
-  throw new UsageError(`this node hosts ${hosted.length} agencies; say which with --agency ID`);
-}
+import { globals, hostedAgency, UsageError, withNode } from '../node-context.js';
 
 /**
  * `tessera matching …`: hit/no-hit for an agency node (the network key, one synchronisation now, the state), and on
@@ -28,7 +12,7 @@ export function registerMatchingCommands(program: Command): void {
 
   agencyOption(matching.command('status').description("the network key this agency holds, what it has published, its hits")).action(async (options: { agency?: string }, command: Command) => {
     await withNode(globals(command), async ({ services }) => {
-      const agencyId = await agencyFor(services, options.agency);
+      const agencyId = await hostedAgency(services, options.agency);
       const s = await services.matching.sharing.status({ actor: systemActor('cli', agencyId) });
       process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
     });
@@ -36,7 +20,7 @@ export function registerMatchingCommands(program: Command): void {
 
   agencyOption(matching.command('sync').description('publish what changed, withdraw what is no longer shared, fetch hits: now')).action(async (options: { agency?: string }, command: Command) => {
     await withNode(globals(command), async ({ services }) => {
-      const agencyId = await agencyFor(services, options.agency);
+      const agencyId = await hostedAgency(services, options.agency);
       const r = await services.matching.sync.sync(agencyId);
       if (r.skipped) process.stderr.write(`nothing published: ${r.skipped}\n`);
       process.stdout.write(`epoch ${r.epoch}: ${r.published} published, ${r.withdrawn} withdrawn, ${r.hitsReceived} new hits, ${r.hitsRemoved} hits gone, ${r.keysSent} keys sent\n`);
@@ -45,7 +29,7 @@ export function registerMatchingCommands(program: Command): void {
 
   agencyOption(matching.command('key').description('(founding agency) create the network match key, or rotate it; every member gets it sealed')).action(async (options: { agency?: string }, command: Command) => {
     await withNode(globals(command), async ({ services }) => {
-      const agencyId = await agencyFor(services, options.agency);
+      const agencyId = await hostedAgency(services, options.agency);
       const s = await services.matching.sharing.createKey({ actor: systemActor('cli', agencyId) });
       process.stdout.write(`epoch ${s.key?.epoch ?? '?'}, fingerprint ${s.key?.fingerprint ?? '?'}\n`);
     });

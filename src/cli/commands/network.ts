@@ -1,21 +1,6 @@
 import type { Command } from 'commander';
 import type { Services } from '../../server/services.js';
-import { UsageError, withNode, type GlobalOptions } from '../node-context.js';
-
-const globals = (command: Command) => command.optsWithGlobals<GlobalOptions>();
-
-/** The hosted agency a command acts for: --agency, or the only one hosted here. */
-async function agencyFor(services: Services, given: string | undefined): Promise<string> {
-  const hosted = (await services.agencies.list()).filter((a) => a.hosted);
-  if (given) {
-    const found = hosted.find((a) => a.id === given || a.name.toLowerCase() === given.toLowerCase());
-    if (!found) throw new UsageError(`no agency "${given}" is hosted on this node`);
-    return found.id;
-  }
-  if (hosted.length === 1) return hosted[0]!.id;
-  if (hosted.length === 0) throw new UsageError('no agency is hosted on this node yet (tessera agency create)');
-  throw new UsageError(`this node hosts ${hosted.length} agencies; say which with --agency ID`);
-}
+import { globals, hostedAgency, UsageError, withNode } from '../node-context.js';
 
 function requireHub(services: Services): void {
   if (services.config.role !== 'hub') throw new UsageError('this is a hub command: run it with the hub\'s data directory and TESSERA_ROLE=hub (or --role hub)');
@@ -86,7 +71,7 @@ export function registerNetworkCommands(program: Command): void {
     .option('--agency <id>', 'the hosted agency that joins (default: the only one)')
     .action(async (options: { hub: string; token: string; agency?: string }, command: Command) => {
       await withNode(globals(command), async ({ services, ctx }) => {
-        const agencyId = await agencyFor(services, options.agency);
+        const agencyId = await hostedAgency(services, options.agency);
         const m = await services.exchange.membership.join(ctx, { hubUrl: options.hub, token: options.token, agencyId });
         process.stdout.write(`joined ${m.hubUrl} (hub ${m.hubId}) as ${agencyId}: ${m.status}\n`);
         if (m.status === 'pending') process.stdout.write('The hub administrator must now approve the agency (tessera network approve).\n');
@@ -99,7 +84,7 @@ export function registerNetworkCommands(program: Command): void {
     .option('--agency <id>', 'the hosted agency (default: the only one)')
     .action(async (options: { agency?: string }, command: Command) => {
       await withNode(globals(command), async ({ services }) => {
-        const agencyId = await agencyFor(services, options.agency);
+        const agencyId = await hostedAgency(services, options.agency);
         const m = await services.exchange.membership.membership(agencyId);
         if (!m) {
           process.stdout.write(`${agencyId} has not joined a network\n`);
@@ -120,7 +105,7 @@ export function registerNetworkCommands(program: Command): void {
     .option('--agency <id>', 'the hosted agency (default: the only one)')
     .action(async (options: { agency?: string }, command: Command) => {
       await withNode(globals(command), async ({ services, ctx }) => {
-        const agencyId = await agencyFor(services, options.agency);
+        const agencyId = await hostedAgency(services, options.agency);
         const rotated = await services.exchange.membership.rotateKeys(ctx, agencyId);
         process.stdout.write(`new keys: sig ${rotated.sig}, enc ${rotated.enc}\n`);
       });
@@ -132,7 +117,7 @@ export function registerNetworkCommands(program: Command): void {
     .option('--agency <id>', 'the hosted agency (default: the only one)')
     .action(async (options: { agency?: string }, command: Command) => {
       await withNode(globals(command), async ({ services }) => {
-        const agencyId = await agencyFor(services, options.agency);
+        const agencyId = await hostedAgency(services, options.agency);
         const version = await services.exchange.membership.refreshDirectory(agencyId);
         const sent = await services.exchange.outbox.flush(agencyId);
         const taken = await services.exchange.inbox.pollOnce(agencyId, 0);

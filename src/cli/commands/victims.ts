@@ -2,9 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { systemActor } from '../../identity/actor.js';
-import { withNode, UsageError, type GlobalOptions } from '../node-context.js';
-
-const globals = (command: Command) => command.optsWithGlobals<GlobalOptions>();
+import { globals, UsageError, withNode } from '../node-context.js';
 
 /**
  * Victim identification from the command line, for a triage laptop after `tessera ingest`: series proposals of a case,
