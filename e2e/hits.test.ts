@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noisyJpeg } from '../src/media/testing/images.js';
 import { system, type TestNode } from '../test/network/support.js';
 import { addCase, addImage, addSelector, startMatchingNetwork, userCtx, type MatchingNetwork } from '../test/matching/support.js';
-import { collectPageErrors, launchBrowser, newLaptopContext, screenshot } from './support/browser.js';
+import { launchBrowser, screenshot, signedInPage } from './support/browser.js';
 
 /*
  * Hit/no-hit in the browser, against a real hub and two agency nodes on 127.0.0.1 (serving the built web app): the
@@ -23,16 +23,10 @@ const ids: Record<string, string> = {};
 const visible = (locator: Locator, timeout = 30_000) => locator.first().waitFor({ state: 'visible', timeout });
 
 async function signedIn(node: TestNode, username: string, landmark: RegExp): Promise<Page> {
-  const context = await newLaptopContext(browser, node.url);
-  contexts.push(context);
-  const page = await context.newPage();
-  errors.push(collectPageErrors(page));
-  await page.goto('/login');
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByLabel('Password').press('Enter');
-  await visible(page.getByRole('link', { name: landmark }));
-  return page;
+  const signed = await signedInPage(browser, node.url, { username, password: PASSWORD }, (page) => page.getByRole('link', { name: landmark }), { timeout: 30_000 });
+  contexts.push(signed.context);
+  errors.push(signed.errors);
+  return signed.page;
 }
 
 describe('hits in the browser', () => {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectPageErrors, launchBrowser, newLaptopContext, screenshot } from './support/browser.js';
+import { launchBrowser, screenshot, signedInPage, visible } from './support/browser.js';
+import { apiSession, setUpFirstAgency } from './support/api.js';
 import { startNode, type RunningNode } from './support/node-process.js';
 
 /*
@@ -22,24 +23,8 @@ let caseA = '';
 let caseB = '';
 let identity = '';
 
-const visible = (locator: Locator, timeout = 15_000) => locator.first().waitFor({ state: 'visible', timeout });
 
 /** A signed-in API client (session cookie + CSRF token), for setting up data. */
-async function apiSession(base: string, username: string, password: string) {
-  const login = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  if (!login.ok) throw new Error(`login: ${login.status} ${await login.text()}`);
-  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
-  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${base}/api/v1${path}`, {
-      method,
-      headers: { cookie, 'x-csrf-token': csrf, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return (res.status === 204 ? undefined : await res.json()) as T;
-  };
-}
 
 /**
  * Where a node is drawn on the page, read from the chart as a person reads it off the screen: a point of the node
@@ -76,14 +61,8 @@ async function visibleNodes(): Promise<string[]> {
 describe('intelligence screens', () => {
   beforeAll(async () => {
     node = await startNode();
-    const token = new URL(node.setupUrl).hash.replace('#token=', '');
-    const setup = await fetch(`${node.url}/api/v1/setup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token, agency: { name: 'Polícia Judiciária', country: 'PT' }, admin: { username: ANALYST.username, displayName: 'Inês Analyst', password: ANALYST.password, roles: ['admin', 'investigator', 'analyst'] } }),
-    });
-    if (!setup.ok) throw new Error(`setup: ${setup.status} ${await setup.text()}`);
-    const call = await apiSession(node.url, ANALYST.username, ANALYST.password);
+    await setUpFirstAgency(node, { username: ANALYST.username, displayName: 'Inês Analyst', password: ANALYST.password, roles: ['admin', 'investigator', 'analyst'] });
+    const { call } = await apiSession(node.url, ANALYST.username, ANALYST.password);
     caseA = (await call<{ id: string }>('POST', '/cases', { reference: 'PT-2026-0042', title: 'Forum administrator' })).id;
     caseB = (await call<{ id: string }>('POST', '/cases', { reference: 'PT-2026-0051', title: 'Mirror operator' })).id;
     const record = (caseId: string, payload: Record<string, unknown>) => call<{ id: string }>('POST', `/cases/${caseId}/records`, { kind: 'note', handlingCode: 'TLP:AMBER', dataSubject: 'suspect', ...payload });
@@ -93,15 +72,7 @@ describe('intelligence screens', () => {
     await record(caseB, { kind: 'observation', text: `Mirror ${ONION} hosted by the same operator`, occurredAt: '2026-01-05T10:00:00Z' });
 
     browser = await launchBrowser();
-    context = await newLaptopContext(browser, node.url);
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
-    pageErrors = collectPageErrors(page);
-    await page.goto('/login');
-    await page.getByLabel('Username').fill(ANALYST.username);
-    await page.getByLabel('Password').fill(ANALYST.password);
-    await page.getByLabel('Password').press('Enter');
-    await visible(page.getByRole('heading', { name: 'Cases', level: 1 }));
+    ({ context, page, errors: pageErrors } = await signedInPage(browser, node.url, ANALYST, (p) => p.getByRole('heading', { name: 'Cases', level: 1 }), { defaultTimeout: 15_000, timeout: 15000 }));
   });
 
   afterAll(async () => {

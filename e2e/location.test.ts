@@ -1,10 +1,11 @@
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ACTIVITY_PARAMS } from '../src/geo/activity-offsets.js';
 import { syntheticTimes } from '../src/geo/synthetic-activity.js';
 import { cameraPicture, localIso } from '../test/geo/support.js';
 import { multipart } from '../test/ingest/support/multipart.js';
-import { collectPageErrors, launchBrowser, newLaptopContext, screenshot } from './support/browser.js';
+import { launchBrowser, screenshot, signedInPage, visible } from './support/browser.js';
+import { apiSession, setUpFirstAgency } from './support/api.js';
 import { startNode, type RunningNode } from './support/node-process.js';
 
 /*
@@ -34,24 +35,7 @@ let pageErrors: string[];
 let caseId = '';
 let events = 0;
 
-const visible = (locator: Locator, timeout = 20_000) => locator.first().waitFor({ state: 'visible', timeout });
 
-async function apiSession(base: string, username: string, password: string) {
-  const login = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  if (!login.ok) throw new Error(`login: ${login.status} ${await login.text()}`);
-  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
-  return async <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> => {
-    const raw = body instanceof Buffer || typeof body === 'string';
-    const res = await fetch(`${base}/api/v1${path}`, {
-      method,
-      headers: { cookie, 'x-csrf-token': csrf, ...(body !== undefined && !raw ? { 'content-type': 'application/json' } : {}), ...headers },
-      ...(body !== undefined ? { body: raw ? (body as unknown as RequestInit['body']) : JSON.stringify(body) } : {}),
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return (res.status === 204 ? undefined : await res.json()) as T;
-  };
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -87,14 +71,8 @@ const close = (a: number[], b: number[]) => a.every((v, i) => Math.abs(v - b[i]!
 describe('location screens', () => {
   beforeAll(async () => {
     node = await startNode();
-    const token = new URL(node.setupUrl).hash.replace('#token=', '');
-    const setup = await fetch(`${node.url}/api/v1/setup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token, agency: { name: 'Polícia Judiciária', country: 'PT' }, admin: { username: ANALYST.username, displayName: 'Inês Analyst', password: ANALYST.password, roles: ['admin', 'investigator', 'analyst'] } }),
-    });
-    if (!setup.ok) throw new Error(`setup: ${setup.status} ${await setup.text()}`);
-    const call = await apiSession(node.url, ANALYST.username, ANALYST.password);
+    await setUpFirstAgency(node, { username: ANALYST.username, displayName: 'Inês Analyst', password: ANALYST.password, roles: ['admin', 'investigator', 'analyst'] });
+    const { call } = await apiSession(node.url, ANALYST.username, ANALYST.password);
     caseId = (await call<{ id: string }>('POST', '/cases', { reference: 'PT-2026-0042', title: 'Forum administrator' })).id;
 
     // A summer and a half of posts by the administrator, in local time with the offset of the day.
@@ -116,15 +94,7 @@ describe('location screens', () => {
     await until('the ingest', async () => ((await call<{ status: string }>('GET', `/cases/${caseId}/ingests/${ingest.id}`)).status === 'done' ? true : undefined));
 
     browser = await launchBrowser();
-    context = await newLaptopContext(browser, node.url);
-    context.setDefaultTimeout(20_000);
-    page = await context.newPage();
-    pageErrors = collectPageErrors(page);
-    await page.goto('/login');
-    await page.getByLabel('Username').fill(ANALYST.username);
-    await page.getByLabel('Password').fill(ANALYST.password);
-    await page.getByLabel('Password').press('Enter');
-    await visible(page.getByRole('heading', { name: 'Cases', level: 1 }));
+    ({ context, page, errors: pageErrors } = await signedInPage(browser, node.url, ANALYST, (p) => p.getByRole('heading', { name: 'Cases', level: 1 }), { defaultTimeout: 20_000, timeout: 20000 }));
   });
 
   afterAll(async () => {

@@ -3,12 +3,13 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shapesSvg } from '../src/media/testing/images.js';
 import { buildZip } from '../test/ingest/support/archives.js';
-import { collectPageErrors, launchBrowser, newLaptopContext, screenshot } from './support/browser.js';
+import { launchBrowser, screenshot, signedInPage, visible } from './support/browser.js';
+import { apiSession, setUpFirstAgency } from './support/api.js';
 import { startNode, type RunningNode } from './support/node-process.js';
 
 /*
@@ -29,7 +30,6 @@ let caseId = '';
 const work = mkdtempSync(path.join(tmpdir(), 'tessera-e2e-media-'));
 const files: Record<string, string> = {};
 
-const visible = (locator: Locator, timeout = 20_000) => locator.first().waitFor({ state: 'visible', timeout });
 
 async function picture(seed: number, width: number, height: number, exif?: Record<string, Record<string, string>>): Promise<Buffer> {
   let img = sharp(Buffer.from(shapesSvg(width, height, seed)));
@@ -37,13 +37,6 @@ async function picture(seed: number, width: number, height: number, exif?: Recor
   return img.jpeg({ quality: 88 }).toBuffer();
 }
 
-async function apiSession(base: string, username: string, password: string) {
-  const login = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  if (!login.ok) throw new Error(`login: ${login.status} ${await login.text()}`);
-  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
-  return { cookie, csrf };
-}
 
 /** The protected state of every tile in the grid, read as the page shows it ('none' for files without a picture). */
 async function tileStates(): Promise<{ revealed: string; filter: string }[]> {
@@ -82,13 +75,7 @@ describe('media triage screens', () => {
     files.known = createHash('md5').update(others[0]!).digest('hex');
 
     node = await startNode();
-    const token = new URL(node.setupUrl).hash.replace('#token=', '');
-    const setup = await fetch(`${node.url}/api/v1/setup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token, agency: { name: 'Polícia Judiciária', country: 'PT' }, admin: { username: EXAMINER.username, displayName: 'Rita Examiner', password: EXAMINER.password, roles: ['admin', 'investigator', 'victim-id'] } }),
-    });
-    if (!setup.ok) throw new Error(`setup: ${setup.status} ${await setup.text()}`);
+    await setUpFirstAgency(node, { username: EXAMINER.username, displayName: 'Rita Examiner', password: EXAMINER.password, roles: ['admin', 'investigator', 'victim-id'] });
     const s = await apiSession(node.url, EXAMINER.username, EXAMINER.password);
     const created = await fetch(`${node.url}/api/v1/cases`, { method: 'POST', headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': 'application/json' }, body: JSON.stringify({ reference: 'PT-2026-0077', title: 'Seized phone, exhibit 12' }) });
     caseId = ((await created.json()) as { id: string }).id;
@@ -101,15 +88,7 @@ describe('media triage screens', () => {
     if (imported.status !== 201) throw new Error(`hash set: ${imported.status} ${await imported.text()}`);
 
     browser = await launchBrowser();
-    context = await newLaptopContext(browser, node.url);
-    context.setDefaultTimeout(20_000);
-    page = await context.newPage();
-    pageErrors = collectPageErrors(page);
-    await page.goto('/login');
-    await page.getByLabel('Username').fill(EXAMINER.username);
-    await page.getByLabel('Password').fill(EXAMINER.password);
-    await page.getByLabel('Password').press('Enter');
-    await visible(page.getByRole('heading', { name: 'Cases', level: 1 }));
+    ({ context, page, errors: pageErrors } = await signedInPage(browser, node.url, EXAMINER, (p) => p.getByRole('heading', { name: 'Cases', level: 1 }), { defaultTimeout: 20_000, timeout: 20000 }));
   });
 
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNetwork, system, type TestNetwork, type TestNode } from '../test/network/support.js';
-import { collectPageErrors, launchBrowser, newLaptopContext, screenshot } from './support/browser.js';
+import { launchBrowser, screenshot, signedInPage } from './support/browser.js';
 
 /*
  * Messages between agencies in the browser, against a real hub and two agency nodes on 127.0.0.1 (in this process,
@@ -23,16 +23,10 @@ async function user(node: TestNode, agencyId: string, username: string, roles: (
 }
 
 async function signedIn(node: TestNode, username: string, landmark: RegExp = /^Messages/): Promise<Page> {
-  const context = await newLaptopContext(browser, node.url);
-  contexts.push(context);
-  const page = await context.newPage();
-  errors.push(collectPageErrors(page));
-  await page.goto('/login');
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByLabel('Password').press('Enter');
-  await visible(page.getByRole('link', { name: landmark }));
-  return page;
+  const signed = await signedInPage(browser, node.url, { username, password: PASSWORD }, (page) => page.getByRole('link', { name: landmark }), { timeout: 30_000 });
+  contexts.push(signed.context);
+  errors.push(signed.errors);
+  return signed.page;
 }
 
 describe('messages between agencies', () => {

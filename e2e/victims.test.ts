@@ -1,10 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDevice } from '../test/victims/support/device.js';
-import { collectPageErrors, launchBrowser, newLaptopContext, screenshot } from './support/browser.js';
+import { launchBrowser, screenshot, signedInPage, visible } from './support/browser.js';
+import { apiSession, setUpFirstAgency, type ApiSession } from './support/api.js';
 import { startNode, type RunningNode } from './support/node-process.js';
 
 /*
@@ -22,20 +23,11 @@ let context: BrowserContext;
 let page: Page;
 let pageErrors: string[];
 let caseId = '';
-let session: { cookie: string; csrf: string };
+let session: ApiSession;
+const call = <T>(method: string, url: string, body?: unknown): Promise<T> => session.call<T>(method, url, body);
 const work = mkdtempSync(path.join(tmpdir(), 'tessera-e2e-victims-'));
 
-const visible = (locator: Locator, timeout = 20_000) => locator.first().waitFor({ state: 'visible', timeout });
 
-async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${node.url}/api/v1${url}`, {
-    method,
-    headers: { cookie: session.cookie, 'x-csrf-token': session.csrf, ...(body instanceof FormData ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: body instanceof FormData ? body : JSON.stringify(body) }),
-  });
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
 
 /** The viewer's protection as the page shows it. */
 async function viewerState(): Promise<{ revealed: string | null; filter: string }> {
@@ -53,15 +45,8 @@ describe('victim identification screens', () => {
   beforeAll(async () => {
     await writeDevice(path.join(work, 'laptop'));
     node = await startNode();
-    const token = new URL(node.setupUrl).hash.replace('#token=', '');
-    const setup = await fetch(`${node.url}/api/v1/setup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token, agency: { name: 'Polícia Judiciária', country: 'PT' }, admin: { username: SPECIALIST.username, displayName: 'Vera Specialist', password: SPECIALIST.password, roles: ['admin', 'investigator', 'victim-id'] } }),
-    });
-    if (!setup.ok) throw new Error(`setup: ${setup.status} ${await setup.text()}`);
-    const login = await fetch(`${node.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(SPECIALIST) });
-    session = { cookie: login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '), csrf: ((await login.json()) as { csrfToken: string }).csrfToken };
+    await setUpFirstAgency(node, { username: SPECIALIST.username, displayName: 'Vera Specialist', password: SPECIALIST.password, roles: ['admin', 'investigator', 'victim-id'] });
+    session = await apiSession(node.url, SPECIALIST.username, SPECIALIST.password);
     caseId = (await call<{ id: string }>('POST', '/cases', { reference: 'PT-2026-0091', title: 'Seized laptop, exhibit 3' })).id;
     const form = new FormData();
     for (const name of readdirSync(path.join(work, 'laptop')).sort()) form.append('file', new Blob([readFileSync(path.join(work, 'laptop', name))]), name);
@@ -74,15 +59,7 @@ describe('victim identification screens', () => {
     }
 
     browser = await launchBrowser();
-    context = await newLaptopContext(browser, node.url);
-    context.setDefaultTimeout(20_000);
-    page = await context.newPage();
-    pageErrors = collectPageErrors(page);
-    await page.goto('/login');
-    await page.getByLabel('Username').fill(SPECIALIST.username);
-    await page.getByLabel('Password').fill(SPECIALIST.password);
-    await page.getByLabel('Password').press('Enter');
-    await visible(page.getByRole('heading', { name: 'Cases', level: 1 }));
+    ({ context, page, errors: pageErrors } = await signedInPage(browser, node.url, SPECIALIST, (p) => p.getByRole('heading', { name: 'Cases', level: 1 }), { defaultTimeout: 20_000, timeout: 20000 }));
   });
 
   afterAll(async () => {

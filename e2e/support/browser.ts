@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { repoRoot } from './node-process.js';
 
 /** Debian's Chromium, never a downloaded one; no network side-channels (updates, sync, QUIC). */
@@ -16,6 +16,39 @@ export const LAPTOP = { width: 1366, height: 768 };
 
 export async function newLaptopContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
   return browser.newContext({ viewport: LAPTOP, baseURL, locale: 'en-GB', timezoneId: 'Europe/Lisbon' });
+}
+
+/** Waits until the first element the locator finds is visible. */
+export const visible = (locator: Locator, timeout = 20_000) => locator.first().waitFor({ state: 'visible', timeout });
+
+export interface SignedInPage {
+  context: BrowserContext;
+  page: Page;
+  /** What the page logged as errors (see collectPageErrors). */
+  errors: string[];
+}
+
+/**
+ * A fresh laptop-sized context on `baseURL`, signed in through the login page as the user; resolves once the
+ * `landmark` the signed-in page shows is visible.
+ */
+export async function signedInPage(
+  browser: Browser,
+  baseURL: string,
+  user: { username: string; password: string },
+  landmark: (page: Page) => Locator,
+  options: { defaultTimeout?: number; timeout?: number } = {},
+): Promise<SignedInPage> {
+  const context = await newLaptopContext(browser, baseURL);
+  if (options.defaultTimeout) context.setDefaultTimeout(options.defaultTimeout);
+  const page = await context.newPage();
+  const errors = collectPageErrors(page);
+  await page.goto('/login');
+  await page.getByLabel('Username').fill(user.username);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByLabel('Password').press('Enter');
+  await visible(landmark(page), options.timeout);
+  return { context, page, errors };
 }
 
 export const screenshotDir = path.join(repoRoot, 'e2e', 'screenshots');
