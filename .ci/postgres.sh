@@ -3,17 +3,18 @@
 # (TESSERA_TEST_DATABASE_URL). Uses the machine's installed cluster; creates it if the package left none.
 set -euo pipefail
 # Only the URL goes to stdout: pg_ctlcluster and friends print notices (systemd hints, stale pid files) that would
-# otherwise end up inside the captured URL.
+# otherwise end up inside the captured URL. The server daemon must not inherit fd 3: a caller reading our stdout
+# through a pipe would then wait for the daemon to exit (CI hung for 90 minutes on exactly that).
 exec 3>&1 1>&2
 PORT="${TESSERA_CI_PG_PORT:-5432}"
 if ! command -v pg_ctlcluster >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null
 fi
 if ! pg_lsclusters -h 2>/dev/null | grep -q '^15 \+main'; then
-  pg_createcluster 15 main --port "$PORT" >/dev/null
+  pg_createcluster 15 main --port "$PORT" >/dev/null 3>&-
 fi
 if ! pg_lsclusters -h | grep '^15 \+main' | grep -q online; then
-  pg_ctlcluster 15 main start
+  pg_ctlcluster 15 main start 3>&- </dev/null
 fi
 for _ in $(seq 1 30); do
   pg_isready -q -h 127.0.0.1 -p "$PORT" && break
