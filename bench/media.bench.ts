@@ -6,6 +6,8 @@
  * 2. The Hamming index at 1 M and 10 M hashes, random and clustered: queries/s at radius 31 next to brute force in
  *    the same process, with the exactness of the index checked against brute force on the sampled queries; other
  *    radii; save and load of the largest. `--hugepages` repeats the index runs with transparent huge pages.
+ * 3. PDQ alone (`--only pdq`): CPU time per picture of the WebAssembly kernels next to the former pure-JavaScript
+ *    implementation (bench/baseline/pdq-js.ts), after checking that both give identical results on many sizes.
  * Each configuration runs in its own child process so that its peak RSS is its own. Throughput is given per
  * wall-clock second and per CPU second: the machine is shared, and CPU time is what a core costs.
  */
@@ -17,7 +19,9 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { HammingIndex } from '../src/media/hamming-index.js';
 import { HashPool } from '../src/media/hash-pool.js';
+import { pdqDihedralFromPixels, pdqFromPixels } from '../src/media/pdq.js';
 import { noisyJpeg, rng } from '../src/media/testing/images.js';
+import * as pdqJs from './baseline/pdq-js.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const cpuSeconds = () => {
@@ -190,6 +194,52 @@ function childIndexLoad(file: string, n: number): void {
   report({ loadS, loadCpuS, exact, size: idx.size, maxRssMb: maxRssMb() });
 }
 
+/** A synthetic picture: smooth shapes plus noise (PDQ's cost does not depend on the content, its bits do). */
+function syntheticPixels(w: number, h: number, channels: number, seed: number): Uint8Array {
+  const r = rng(seed);
+  const px = new Uint8Array(w * h * channels);
+  const fx = 3 + r() * 20;
+  const fy = 3 + r() * 20;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      for (let c = 0; c < channels; c++) {
+        px[(y * w + x) * channels + c] = (Math.sin(x / fx + c) * 70 + Math.cos(y / fy - c) * 50 + r() * 40 + 128) & 255;
+      }
+    }
+  }
+  return px;
+}
+
+function childPdq(count: number): void {
+  const sizes = [[5, 5], [7, 300], [300, 7], [33, 41], [63, 65], [64, 64], [65, 65], [127, 129], [160, 100], [224, 399], [333, 517], [512, 512], [1000, 9], [1024, 768], [2000, 1500]];
+  let checked = 0;
+  let differ = 0;
+  for (const [w, h] of sizes) {
+    for (let channels = 1; channels <= 4; channels++) {
+      const px = syntheticPixels(w!, h!, channels, w! * 7 + h! * 13 + channels);
+      if (!same(pdqDihedralFromPixels(px, w!, h!, channels), pdqJs.pdqDihedralFromPixels(px, w!, h!, channels))) differ++;
+      checked++;
+    }
+  }
+  const pictures = Array.from({ length: 8 }, (_, i) => syntheticPixels(512, 512, 3, 100 + i));
+  const time = (hash: (px: Uint8Array, w: number, h: number, c: number) => unknown): number => {
+    for (let i = 0; i < 20; i++) hash(pictures[i % pictures.length]!, 512, 512, 3); // JIT warm-up
+    const c0 = cpuSeconds();
+    for (let i = 0; i < count; i++) hash(pictures[i % pictures.length]!, 512, 512, 3);
+    return ((cpuSeconds() - c0) * 1000) / count;
+  };
+  // Alternated, so that a neighbour's load on the shared machine hits both about equally.
+  const wasmMs: number[] = [];
+  const jsMs: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    wasmMs.push(time(pdqFromPixels));
+    jsMs.push(time(pdqJs.pdqFromPixels));
+  }
+  const dihedralMs = time(pdqDihedralFromPixels);
+  const best = (xs: number[]) => Math.min(...xs);
+  report({ checked, differ, wasmMs: best(wasmMs), jsMs: best(jsMs), dihedralMs, count, maxRssMb: maxRssMb() });
+}
+
 // ---------- parent ----------
 
 function runChild(args: string[], env: NodeJS.ProcessEnv = process.env): Figures {
@@ -225,8 +275,20 @@ async function main(): Promise<void> {
   const queries = quick ? 300 : 2000;
   console.log(`# Media benchmarks (${quick ? 'quick' : 'full'} run, ${availableParallelism()} cores, Node ${process.version})\n`);
 
-  if (only !== 'index') await benchImages(images);
-  if (only !== 'images') benchIndex(indexSizes, queries, quick, process.argv.includes('--hugepages'));
+  if (!only || only === 'images') await benchImages(images);
+  if (!only || only === 'pdq') benchPdq(quick ? 100 : 400);
+  if (!only || only === 'index') benchIndex(indexSizes, queries, quick, process.argv.includes('--hugepages'));
+}
+
+function benchPdq(count: number): void {
+  const p = runChild(['pdq', String(count)]);
+  console.log('\n## PDQ of a 512x512 RGB picture, one core (best of 3 alternated rounds)\n');
+  console.log('| implementation | CPU ms per picture | pictures per CPU-second |');
+  console.log('|---|---|---|');
+  console.log(`| WebAssembly kernels (src/media/pdq.ts) | **${fmt(p.wasmMs, 2)}** | ${fmt(1000 / Number(p.wasmMs), 0)} |`);
+  console.log(`| with the 8 dihedral hashes | ${fmt(p.dihedralMs, 2)} | ${fmt(1000 / Number(p.dihedralMs), 0)} |`);
+  console.log(`| baseline: former pure JavaScript (bench/baseline/pdq-js.ts) | ${fmt(p.jsMs, 2)} | ${fmt(1000 / Number(p.jsMs), 0)} |`);
+  console.log(`\nSpeed-up ${fmt(Number(p.jsMs) / Number(p.wasmMs), 1)}x over ${p.count} pictures per round. Identical hash, quality and dihedral hashes on ${p.checked} size/channel cases (5x5 to 2000x1500, 1-4 channels): ${p.differ === 0 ? 'yes' : `NO, ${p.differ} differ`}.`);
 }
 
 async function benchImages(images: number): Promise<void> {
@@ -295,6 +357,7 @@ if (argv[0] === '--child') {
   else if (mode === 'decode') await childDecode(a!, Number(b), Number(c));
   else if (mode === 'index') childIndex(Number(a), b as 'random' | 'clustered', Number(c), Number(d), e ? e.split(',').map(Number) : [], f || undefined);
   else if (mode === 'index-load') childIndexLoad(a!, Number(b));
+  else if (mode === 'pdq') childPdq(Number(a));
 } else {
   await main();
 }

@@ -1,11 +1,13 @@
 /**
  * PDQ perceptual hash (Meta), written from the algorithm notes in shared/vectors/pdq/README.md.
  *
- * Every arithmetic step is rounded to float32 (Math.fround) in the reference's order, because the reference computes
- * in `float` and bit-exactness on the reference buffers is our acceptance test: a double-precision shortcut moves
- * medians and flips bits. JS evaluates + - * / in double; rounding that result to float32 equals the float32
- * operation for these operators, so `fround(a op b)` on float32 inputs is the float32 op.
+ * Every arithmetic step is float32 in the reference's order, because the reference computes in `float` and
+ * bit-exactness on the reference buffers is our acceptance test: a double-precision shortcut moves medians and flips
+ * bits. The per-pixel work runs in WebAssembly (pdq-kernels.wat), whose f32 operations are exactly IEEE single
+ * precision; the little left here (DCT matrix, median, bits) uses Math.fround: JS evaluates + - * / in double, and
+ * rounding that result to float32 equals the float32 operation for these operators.
  */
+import { type PdqKernels, pdqKernels } from './pdq-kernels.js';
 
 const f = Math.fround;
 
@@ -27,15 +29,6 @@ export interface PdqDihedralResult extends PdqResult {
   dihedral: string[];
 }
 
-const LUMA_R = f(0.299);
-const LUMA_G = f(0.587);
-const LUMA_B = f(0.114);
-/** The float32 products c*v for every 8-bit v: the same values the reference multiplies, looked up instead. */
-const lumaTable = (c: number) => Float32Array.from({ length: 256 }, (_, v) => f(c * v));
-const LUMA_R_T = lumaTable(LUMA_R);
-const LUMA_G_T = lumaTable(LUMA_G);
-const LUMA_B_T = lumaTable(LUMA_B);
-
 /** 16x64 DCT-II rows 1..16 (the DC row is skipped by design). */
 const DCT = (() => {
   const d = new Float32Array(16 * 64);
@@ -46,188 +39,138 @@ const DCT = (() => {
   return d;
 })();
 
+/*
+ * The filter, decimation input, DCT and quality run in WebAssembly (pdq-kernels.wat: the float32 operations of the
+ * reference, SIMD across independent outputs only). This module owns the layout of the kernels' memory. Fixed part,
+ * in bytes: the DCT matrix and its transpose, the 64x64 plane, the 16x64 intermediate and the 16x16 block; then, sized
+ * per picture: line-group records, the interleaving strip, the R x 64 output of the last pass, the luma plane, its
+ * scratch twin and the 8-bit pixels. Each plane keeps SLACK bytes after it because the kernels round up to 4 lanes.
+ */
+const SLACK = 64;
+const M_DCT = 0;
+const M_DCT_T = M_DCT + 16 * 64 * 4;
+const M_A64 = M_DCT_T + 64 * 16 * 4;
+const M_T = M_A64 + 64 * 64 * 4 + SLACK;
+const M_B = M_T + 16 * 64 * 4;
+const M_VAR = M_B + 256 * 4 + SLACK;
+
+interface Layout {
+  groups: number;
+  strip: number;
+  compact: number;
+  plane: number;
+  tmp: number;
+  pix: number;
+  end: number;
+}
+
+const align = (n: number) => Math.ceil(n / SLACK) * SLACK;
+
+function layout(rows: number, cols: number, channels: number): Layout {
+  const groups = M_VAR;
+  const strip = align(groups + (Math.ceil(rows / 4) + Math.ceil(cols / 4) + 16) * 20);
+  const compact = align(strip + Math.max(rows, cols) * 16);
+  const plane = align(compact + rows * 64 * 4 + SLACK);
+  const tmp = align(plane + rows * cols * 4 + SLACK);
+  const pix = align(tmp + rows * cols * 4 + SLACK);
+  return { groups, strip, compact, plane, tmp, pix, end: pix + rows * cols * channels + SLACK };
+}
+
+let loaded: PdqKernels | undefined;
+
+/** The thread's kernels, sized for a rows x cols picture of `channels` 8-bit channels. */
+function kernelsFor(lay: Layout): PdqKernels {
+  if (!loaded) {
+    loaded = pdqKernels();
+    loaded.reserve(M_VAR);
+    const m = loaded.f32;
+    m.set(DCT, M_DCT / 4);
+    for (let i = 0; i < 16; i++) for (let k = 0; k < 64; k++) m[M_DCT_T / 4 + k * 16 + i] = DCT[i * 64 + k]!;
+  }
+  loaded.reserve(lay.end);
+  return loaded;
+}
+
+function checkPixels(pixels: Uint8Array, width: number, height: number, channels: number): void {
+  if (pixels.length < width * height * channels) throw new Error(`pixel buffer too short: ${pixels.length} < ${width}x${height}x${channels}`);
+  if (channels < 1 || channels > 4) throw new Error(`unsupported channel count ${channels}`);
+}
+
+/** Copies the pixels in and leaves their luma in the layout's plane. */
+function lumaIntoPlane(k: PdqKernels, lay: Layout, pixels: Uint8Array, n: number, channels: number): void {
+  k.u8.set(pixels.subarray(0, n * channels), lay.pix);
+  k.fn.luma(lay.pix, n, channels, lay.plane);
+}
+
 /**
  * Converts an interleaved 8-bit buffer to float32 luma. Channels: 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA; alpha is
  * ignored (not composited) as in the reference, so a transparent region hashes as its stored colour.
  */
 export function lumaFromPixels(pixels: Uint8Array, width: number, height: number, channels: number, out?: Float32Array): Float32Array {
+  checkPixels(pixels, width, height, channels);
   const n = width * height;
-  if (pixels.length < n * channels) throw new Error(`pixel buffer too short: ${pixels.length} < ${width}x${height}x${channels}`);
   const luma = out && out.length >= n ? out : new Float32Array(n);
-  if (channels === 1 || channels === 2) {
-    for (let i = 0, p = 0; i < n; i++, p += channels) luma[i] = pixels[p]!;
-  } else if (channels === 3 || channels === 4) {
-    for (let i = 0, p = 0; i < n; i++, p += channels) {
-      luma[i] = f(LUMA_R_T[pixels[p]!]! + LUMA_G_T[pixels[p + 1]!]!) + LUMA_B_T[pixels[p + 2]!]!;
-    }
-  } else {
-    throw new Error(`unsupported channel count ${channels}`);
-  }
+  const lay = layout(height, width, channels);
+  const k = kernelsFor(lay);
+  lumaIntoPlane(k, lay, pixels, n, channels);
+  luma.set(k.f32.subarray(lay.plane / 4, lay.plane / 4 + n));
   return luma;
-}
-
-/** Reference box1DFloat: running float32 sum, add-then-subtract, divided by the number of samples in the window. */
-function box1D(inp: Float32Array, out: Float32Array, start: number, n: number, stride: number, w: number): void {
-  const half = ((w + 2) / 2) | 0;
-  const p1 = half - 1;
-  const p2 = w - half + 1;
-  const p3 = n - w;
-  const p4 = half - 1;
-  let li = start;
-  let ri = start;
-  let oi = start;
-  let sum = 0;
-  let count = 0;
-  for (let i = 0; i < p1; i++) {
-    sum = f(sum + inp[ri]!);
-    count++;
-    ri += stride;
-  }
-  for (let i = 0; i < p2; i++) {
-    sum = f(sum + inp[ri]!);
-    count++;
-    out[oi] = sum / count;
-    ri += stride;
-    oi += stride;
-  }
-  for (let i = 0; i < p3; i++) {
-    sum = f(sum + inp[ri]!);
-    sum = f(sum - inp[li]!);
-    out[oi] = sum / count;
-    li += stride;
-    ri += stride;
-    oi += stride;
-  }
-  for (let i = 0; i < p4; i++) {
-    sum = f(sum - inp[li]!);
-    count--;
-    out[oi] = sum / count;
-    li += stride;
-    oi += stride;
-  }
 }
 
 function jaroszWindow(oldDim: number): number {
   return ((oldDim + 2 * 64 - 1) / (2 * 64)) | 0;
 }
 
+/** Group records for box_t over all `lines` lines (>= 4): the last group overlaps its neighbour instead of padding. */
+function writeLineGroups(i32: Int32Array, at: number, lines: number): number {
+  const n = Math.ceil(lines / 4);
+  for (let g = 0, p = at / 4; g < n; g++, p += 5) {
+    const base = Math.min(g * 4, lines - 4);
+    i32[p] = base;
+    i32[p + 1] = base + 1;
+    i32[p + 2] = base + 2;
+    i32[p + 3] = base + 3;
+    i32[p + 4] = base;
+  }
+  return n;
+}
+
 /**
- * box1D down every column listed in `colIdx` at once, walking rows in memory order: each column sees exactly the
- * float32 operations box1D would do (so results are bit-identical), but the memory access is sequential instead of
- * striding a row per sample, which is several times faster on large buffers.
+ * Tent filter (two box passes per axis) of the luma plane and decimation to the 64x64 plane, then the DCT block and
+ * quality. Each box_t pass writes its output transposed, so the plane goes rows x cols → cols x rows (tmp) → back.
  */
-function boxColumns(inp: Float32Array, out: Float32Array, rows: number, cols: number, w: number, colIdx: Int32Array, sums: Float32Array): void {
-  const nc = colIdx.length;
-  const half = ((w + 2) / 2) | 0;
-  const p1 = half - 1;
-  const p2 = w - half + 1;
-  const p3 = rows - w;
-  const p4 = half - 1;
-  sums.fill(0, 0, nc);
-  let ri = 0;
-  let li = 0;
-  let oi = 0;
-  let count = 0;
-  for (let i = 0; i < p1; i++, ri++) {
-    const r = ri * cols;
-    for (let c = 0; c < nc; c++) sums[c] = f(sums[c]! + inp[r + colIdx[c]!]!);
-    count++;
-  }
-  for (let i = 0; i < p2; i++, ri++, oi++) {
-    const r = ri * cols;
-    const o = oi * cols;
-    count++;
-    for (let c = 0; c < nc; c++) {
-      const j = colIdx[c]!;
-      const s = f(sums[c]! + inp[r + j]!);
-      sums[c] = s;
-      out[o + j] = s / count;
-    }
-  }
-  for (let i = 0; i < p3; i++, ri++, li++, oi++) {
-    const r = ri * cols;
-    const l = li * cols;
-    const o = oi * cols;
-    for (let c = 0; c < nc; c++) {
-      const j = colIdx[c]!;
-      const s = f(f(sums[c]! + inp[r + j]!) - inp[l + j]!);
-      sums[c] = s;
-      out[o + j] = s / count;
-    }
-  }
-  for (let i = 0; i < p4; i++, li++, oi++) {
-    const l = li * cols;
-    const o = oi * cols;
-    count--;
-    for (let c = 0; c < nc; c++) {
-      const j = colIdx[c]!;
-      const s = f(sums[c]! - inp[l + j]!);
-      sums[c] = s;
-      out[o + j] = s / count;
-    }
-  }
-}
-
-/** Tent-filters `buf` (two box passes per axis, `tmp` as scratch) and decimates it to 64x64. */
-function downsampleTo64(buf: Float32Array, tmp: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(64 * 64);
+function blockFromPlane(k: PdqKernels, lay: Layout, rows: number, cols: number): { block: Float32Array; quality: number } {
+  const { fn } = k;
   if (rows === 64 && cols === 64) {
-    out.set(buf.subarray(0, 4096));
-    return out;
-  }
-  const wRows = jaroszWindow(cols);
-  const wCols = jaroszWindow(rows);
-  const allCols = Int32Array.from({ length: cols }, (_, j) => j);
-  // Only 64 columns are ever sampled, and columns are independent in the column pass: the last one needs just those.
-  const sampledCols = Int32Array.from({ length: 64 }, (_, j) => Math.trunc(((j + 0.5) * cols) / 64));
-  const sums = new Float32Array(Math.max(cols, 64));
-  for (let pass = 0; pass < 2; pass++) {
-    for (let i = 0; i < rows; i++) box1D(buf, tmp, i * cols, cols, 1, wRows);
-    boxColumns(tmp, buf, rows, cols, wCols, pass === 1 ? sampledCols : allCols, sums);
-  }
-  for (let i = 0; i < 64; i++) {
-    const ini = Math.trunc(((i + 0.5) * rows) / 64);
-    for (let j = 0; j < 64; j++) out[i * 64 + j] = buf[ini * cols + sampledCols[j]!]!;
-  }
-  return out;
-}
-
-function qualityOf(a: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < 63; i++) {
+    // The reference uses a 64x64 buffer as is (vPDQ relies on it when ffmpeg has already scaled).
+    k.u8.copyWithin(M_A64, lay.plane, lay.plane + 64 * 64 * 4);
+  } else {
+    const wRows = jaroszWindow(cols);
+    const wCols = jaroszWindow(rows);
+    const i32 = k.i32;
+    const gRows = lay.groups;
+    const nRows = writeLineGroups(i32, gRows, rows);
+    const gCols = gRows + nRows * 20;
+    const nCols = writeLineGroups(i32, gCols, cols);
+    // Only 64 columns are ever sampled and columns are independent, so the last column pass filters just those.
+    const gSampled = gCols + nCols * 20;
     for (let j = 0; j < 64; j++) {
-      const d = Math.trunc(f(f(f(a[i * 64 + j]! - a[(i + 1) * 64 + j]!) * 100) / 255));
-      sum += d < 0 ? -d : d;
+      const p = gSampled / 4 + (j >> 2) * 5;
+      i32[p + (j & 3)] = Math.trunc(((j + 0.5) * cols) / 64);
+      if ((j & 3) === 0) i32[p + 4] = j;
+    }
+    fn.box_t(lay.plane, cols, wRows, gRows, nRows, lay.tmp, rows, lay.strip);
+    fn.box_t(lay.tmp, rows, wCols, gCols, nCols, lay.plane, cols, lay.strip);
+    fn.box_t(lay.plane, cols, wRows, gRows, nRows, lay.tmp, rows, lay.strip);
+    fn.box_t(lay.tmp, rows, wCols, gSampled, 16, lay.compact, 64, lay.strip);
+    for (let i = 0; i < 64; i++) {
+      const from = lay.compact + Math.trunc(((i + 0.5) * rows) / 64) * 256;
+      k.u8.copyWithin(M_A64 + i * 256, from, from + 256);
     }
   }
-  for (let i = 0; i < 64; i++) {
-    for (let j = 0; j < 63; j++) {
-      const d = Math.trunc(f(f(f(a[i * 64 + j]! - a[i * 64 + j + 1]!) * 100) / 255));
-      sum += d < 0 ? -d : d;
-    }
-  }
-  const q = Math.trunc(sum / 90);
-  return q > 100 ? 100 : q;
-}
-
-function dct16(a: Float32Array): Float32Array {
-  const t = new Float32Array(16 * 64);
-  for (let i = 0; i < 16; i++) {
-    for (let j = 0; j < 64; j++) {
-      let s = 0;
-      for (let k = 0; k < 64; k++) s = f(s + f(DCT[i * 64 + k]! * a[k * 64 + j]!));
-      t[i * 64 + j] = s;
-    }
-  }
-  const b = new Float32Array(256);
-  for (let i = 0; i < 16; i++) {
-    for (let j = 0; j < 16; j++) {
-      let s = 0;
-      for (let k = 0; k < 64; k++) s = f(s + f(t[i * 64 + k]! * DCT[j * 64 + k]!));
-      b[i * 16 + j] = s;
-    }
-  }
-  return b;
+  fn.dct(M_A64, M_DCT, M_DCT_T, M_T, M_B);
+  const q = Math.trunc(fn.quality_sum(M_A64) / 90);
+  return { block: k.f32.slice(M_B / 4, M_B / 4 + 256), quality: q > 100 ? 100 : q };
 }
 
 const HEX = '0123456789abcdef';
@@ -269,49 +212,51 @@ const DIHEDRALS: Dihedral[] = [
 
 const ZERO_HASH = '0'.repeat(64);
 
-/**
- * Scratch planes kept between calls (a thread hashes one picture at a time, synchronously): two fresh 1 MiB planes per
- * 512x512 picture were most of an ingest's garbage, and zero-filling them cost as much as a filter pass. Every element
- * a hash reads is written by that hash first, so what a previous picture left there never matters.
- */
-let scratchLuma: Float32Array = new Float32Array(0);
-let scratchTmp: Float32Array = new Float32Array(0);
-const scratch = (current: Float32Array, n: number): Float32Array => (current.length >= n ? current : new Float32Array(Math.max(n, 512 * 512)));
-
-/** The 16x16 DCT block and quality of a float32 luma plane (consumed: it is filtered in place). */
+/** The block of a float32 luma plane, copied into the kernels' memory. */
 function blockFromLuma(luma: Float32Array, width: number, height: number): { block: Float32Array; quality: number } {
-  scratchTmp = scratch(scratchTmp, width * height);
-  const tmp = scratchTmp;
-  const a64 = downsampleTo64(luma, tmp, height, width);
-  return { block: dct16(a64), quality: qualityOf(a64) };
+  const n = width * height;
+  if (luma.length < n) throw new Error(`luma plane too short: ${luma.length} < ${width}x${height}`);
+  const lay = layout(height, width, 0);
+  const k = kernelsFor(lay);
+  k.f32.set(luma.subarray(0, n), lay.plane / 4);
+  return blockFromPlane(k, lay, height, width);
 }
 
-/** PDQ of a float32 luma plane (row-major, width*height). The plane is used as scratch and overwritten. */
+function blockFromPixels(pixels: Uint8Array, width: number, height: number, channels: number): { block: Float32Array; quality: number } {
+  checkPixels(pixels, width, height, channels);
+  const lay = layout(height, width, channels);
+  const k = kernelsFor(lay);
+  lumaIntoPlane(k, lay, pixels, width * height, channels);
+  return blockFromPlane(k, lay, height, width);
+}
+
+function withDihedrals({ block, quality }: { block: Float32Array; quality: number }): PdqDihedralResult {
+  const dihedral = DIHEDRALS.map((d) => thresholdToHex(d(block)));
+  return { hash: dihedral[0]!, quality, dihedral };
+}
+
+const tooSmall = (width: number, height: number) => width < PDQ_MIN_HASHABLE_DIM || height < PDQ_MIN_HASHABLE_DIM;
+const zeroDihedral = (): PdqDihedralResult => ({ hash: ZERO_HASH, quality: 0, dihedral: new Array<string>(8).fill(ZERO_HASH) });
+
+/** PDQ of a float32 luma plane (row-major, width*height). The plane is only read. */
 export function pdqFromLuma(luma: Float32Array, width: number, height: number): PdqResult {
-  if (width < PDQ_MIN_HASHABLE_DIM || height < PDQ_MIN_HASHABLE_DIM) return { hash: ZERO_HASH, quality: 0 };
+  if (tooSmall(width, height)) return { hash: ZERO_HASH, quality: 0 };
   const { block, quality } = blockFromLuma(luma, width, height);
   return { hash: thresholdToHex(block), quality };
 }
 
 /** PDQ and its 8 dihedral variants from one DCT (cheap: no re-filtering). */
 export function pdqDihedralFromLuma(luma: Float32Array, width: number, height: number): PdqDihedralResult {
-  if (width < PDQ_MIN_HASHABLE_DIM || height < PDQ_MIN_HASHABLE_DIM) {
-    return { hash: ZERO_HASH, quality: 0, dihedral: new Array<string>(8).fill(ZERO_HASH) };
-  }
-  const { block, quality } = blockFromLuma(luma, width, height);
-  const dihedral = DIHEDRALS.map((d) => thresholdToHex(d(block)));
-  return { hash: dihedral[0]!, quality, dihedral };
+  return tooSmall(width, height) ? zeroDihedral() : withDihedrals(blockFromLuma(luma, width, height));
 }
 
 /** PDQ of an interleaved 8-bit pixel buffer (1-4 channels, alpha ignored), hashed at the size given. */
 export function pdqFromPixels(pixels: Uint8Array, width: number, height: number, channels: number): PdqResult {
-  if (width < PDQ_MIN_HASHABLE_DIM || height < PDQ_MIN_HASHABLE_DIM) return { hash: ZERO_HASH, quality: 0 };
-  scratchLuma = scratch(scratchLuma, width * height);
-  return pdqFromLuma(lumaFromPixels(pixels, width, height, channels, scratchLuma), width, height);
+  if (tooSmall(width, height)) return { hash: ZERO_HASH, quality: 0 };
+  const { block, quality } = blockFromPixels(pixels, width, height, channels);
+  return { hash: thresholdToHex(block), quality };
 }
 
 export function pdqDihedralFromPixels(pixels: Uint8Array, width: number, height: number, channels: number): PdqDihedralResult {
-  if (width < PDQ_MIN_HASHABLE_DIM || height < PDQ_MIN_HASHABLE_DIM) return pdqDihedralFromLuma(new Float32Array(0), width, height);
-  scratchLuma = scratch(scratchLuma, width * height);
-  return pdqDihedralFromLuma(lumaFromPixels(pixels, width, height, channels, scratchLuma), width, height);
+  return tooSmall(width, height) ? zeroDihedral() : withDihedrals(blockFromPixels(pixels, width, height, channels));
 }
