@@ -238,6 +238,16 @@ function withDihedrals({ block, quality }: { block: Float32Array; quality: numbe
 const tooSmall = (width: number, height: number) => width < PDQ_MIN_HASHABLE_DIM || height < PDQ_MIN_HASHABLE_DIM;
 const zeroDihedral = (): PdqDihedralResult => ({ hash: ZERO_HASH, quality: 0, dihedral: new Array<string>(8).fill(ZERO_HASH) });
 
+/**
+ * The 64x64 filtered and decimated luma, the 16x16 DCT block and quality, as shared/vectors/pdq/expected/intermediates
+ * lists them: for tests that hold every float of the pipeline to the reference, not only the thresholded bits.
+ */
+export function pdqIntermediatesFromPixels(pixels: Uint8Array, width: number, height: number, channels: number): { downsampled: Float32Array; block: Float32Array; quality: number } {
+  if (tooSmall(width, height)) throw new Error(`PDQ needs at least ${PDQ_MIN_HASHABLE_DIM}x${PDQ_MIN_HASHABLE_DIM} pixels`);
+  const { block, quality } = blockFromPixels(pixels, width, height, channels);
+  return { downsampled: loaded!.f32.slice(M_A64 / 4, M_A64 / 4 + 4096), block, quality };
+}
+
 /** PDQ of a float32 luma plane (row-major, width*height). The plane is only read. */
 export function pdqFromLuma(luma: Float32Array, width: number, height: number): PdqResult {
   if (tooSmall(width, height)) return { hash: ZERO_HASH, quality: 0 };
