@@ -69,7 +69,7 @@ const align = (n: number) => Math.ceil(n / SLACK) * SLACK;
 function layout(rows: number, cols: number, channels: number): Layout {
   const groups = M_VAR;
   const strip = align(groups + (Math.ceil(rows / 4) + Math.ceil(cols / 4) + 16) * 20);
-  const compact = align(strip + Math.max(rows, cols) * 16);
+  const compact = align(strip + Math.max(rows, cols) * 64);
   const plane = align(compact + rows * 64 * 4 + SLACK);
   const tmp = align(plane + rows * cols * 4 + SLACK);
   const pix = align(tmp + rows * cols * 4 + SLACK);
