@@ -92,8 +92,8 @@ function kernelsFor(lay: Layout): PdqKernels {
 }
 
 function checkPixels(pixels: Uint8Array, width: number, height: number, channels: number): void {
+  if (!(channels >= 1 && channels <= 4 && Number.isInteger(channels))) throw new Error(`unsupported channel count ${channels}`);
   if (pixels.length < width * height * channels) throw new Error(`pixel buffer too short: ${pixels.length} < ${width}x${height}x${channels}`);
-  if (channels < 1 || channels > 4) throw new Error(`unsupported channel count ${channels}`);
 }
 
 /** Copies the pixels in and leaves their luma in the layout's plane. */
