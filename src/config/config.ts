@@ -21,6 +21,8 @@ export interface Config {
   sessionIdleMinutes: number;
   trustProxy: boolean;
   bodyLimitBytes: number;
+  /** Hub role: sustained signed requests per minute per member agency (bursts up to as many); 0 = no limit. */
+  hubRequestsPerMinute: number;
   /** Demo mode allows well-known demo passwords; never set in production. */
   demo: boolean;
 }
@@ -123,6 +125,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     sessionIdleMinutes: integer(env, 'TESSERA_SESSION_IDLE_MINUTES', 30, 1, 24 * 60, problems),
     trustProxy: flag(env, 'TESSERA_TRUST_PROXY', problems),
     bodyLimitBytes: integer(env, 'TESSERA_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024, problems),
+    hubRequestsPerMinute: integer(env, 'TESSERA_HUB_REQUESTS_PER_MINUTE', 6000, 0, 10_000_000, problems),
     demo: flag(env, 'TESSERA_DEMO', problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);

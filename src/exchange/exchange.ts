@@ -43,7 +43,7 @@ export function createExchange(deps: ExchangeDeps) {
   };
 
   const keys = createKeyStore({ db, masterKey });
-  const hub = createHubService({ db, audit, keys, dataDir: deps.config.dataDir });
+  const hub = createHubService({ db, audit, keys, dataDir: deps.config.dataDir, requestsPerMinute: deps.config.hubRequestsPerMinute });
   // The inbox is built below; a join only happens once everything is built.
   const membership = createNodeMembership({ db, audit, keys, log, onJoined: (agencyId) => inbox.ensureLoop(agencyId) });
   const attachments = createAttachmentStore({ db, masterKey, dataDir: deps.config.dataDir });

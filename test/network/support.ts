@@ -30,8 +30,8 @@ export interface TestNode {
   databaseUrl?: string;
 }
 
-async function launch(node: { name: string; dataDir: string; port: number; role: 'hub' | 'agency'; logs: string[]; databaseUrl?: string; web: boolean }): Promise<RunningNode> {
-  const env = { TESSERA_DATA_DIR: node.dataDir, TESSERA_LOG_LEVEL: 'debug', ...(node.databaseUrl ? { DATABASE_URL: node.databaseUrl } : {}) };
+async function launch(node: { name: string; dataDir: string; port: number; role: 'hub' | 'agency'; logs: string[]; databaseUrl?: string; web: boolean; env: Record<string, string> }): Promise<RunningNode> {
+  const env = { ...node.env, TESSERA_DATA_DIR: node.dataDir, TESSERA_LOG_LEVEL: 'debug', ...(node.databaseUrl ? { DATABASE_URL: node.databaseUrl } : {}) };
   const config = loadConfig(env, { role: node.role, port: node.port, host: '127.0.0.1' });
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -75,12 +75,15 @@ async function postgresDatabase(): Promise<{ url: string; drop: () => Promise<vo
   };
 }
 
-/** `postgres`: use PostgreSQL for this node when a test server is configured (else SQLite, as always). */
-export async function startTestNode(name: string, role: 'hub' | 'agency' = 'agency', options: { postgres?: boolean; web?: boolean } = {}): Promise<TestNode> {
+/**
+ * `postgres`: use PostgreSQL for this node when a test server is configured (else SQLite, as always); `env`: more of
+ * the node's configuration (environment variables).
+ */
+export async function startTestNode(name: string, role: 'hub' | 'agency' = 'agency', options: { postgres?: boolean; web?: boolean; env?: Record<string, string> } = {}): Promise<TestNode> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `tessera-net-${name}-`));
   const logs: string[] = [];
   const database = options.postgres ? await postgresDatabase() : undefined;
-  const state = { name, dataDir, port: 0, role, logs, web: options.web ?? false, ...(database ? { databaseUrl: database.url } : {}) };
+  const state = { name, dataDir, port: 0, role, logs, web: options.web ?? false, env: options.env ?? {}, ...(database ? { databaseUrl: database.url } : {}) };
   let running: RunningNode | null = await launch(state);
   const address = running.app.server.address();
   state.port = typeof address === 'object' && address ? address.port : 0;
@@ -200,12 +203,12 @@ export interface TestNetwork {
 /**
  * With a PostgreSQL test server, the hub and node B run on it (node A stays on SQLite): both dialects in one network.
  * `sqliteOnly` keeps every node on SQLite (the browser tests, which need no second dialect); `web` serves the
- * built web app (browser tests).
+ * built web app (browser tests); `hubEnv` configures the hub.
  */
-export async function startNetwork(options: { sqliteOnly?: boolean; web?: boolean } = {}): Promise<TestNetwork> {
+export async function startNetwork(options: { sqliteOnly?: boolean; web?: boolean; hubEnv?: Record<string, string> } = {}): Promise<TestNetwork> {
   const postgres = !options.sqliteOnly;
   const web = options.web ?? false;
-  const [hub, a, b] = await Promise.all([startTestNode('hub', 'hub', { postgres, web }), startTestNode('a', 'agency', { web }), startTestNode('b', 'agency', { postgres, web })]);
+  const [hub, a, b] = await Promise.all([startTestNode('hub', 'hub', { postgres, web, ...(options.hubEnv ? { env: options.hubEnv } : {}) }), startTestNode('a', 'agency', { web }), startTestNode('b', 'agency', { postgres, web })]);
   const create = async (node: TestNode, name: string, country: string) => (await node.services.agencies.create(system(), { name, country, hosted: true })).id;
   const pt = await create(a, 'Polícia Judiciária (test)', 'PT');
   const es = await create(b, 'Policía Nacional (test)', 'ES');

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AuditLog } from '../../audit/audit-log.js';
-import { ForbiddenError, UnauthorizedError } from '../../errors.js';
+import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../../errors.js';
 import type { Database } from '../../store/schema.js';
 import { keyId, parsePublicJwk } from '../crypto/keys.js';
 import type { KeyStore } from '../key-store.js';
@@ -8,6 +8,7 @@ import type { MemberStatus, RequestClaims } from '../protocol.js';
 import { NONCE_MEMORY_MS, RequestSignatureError, verifyRequest } from '../request-signing.js';
 import { createHubMailbox } from './hub-mailbox.js';
 import { createHubMembers } from './hub-members.js';
+import { createMemberRateLimit } from './member-rate-limit.js';
 
 export interface AuthenticatedRequest {
   claims: RequestClaims;
@@ -20,10 +21,11 @@ export type HubService = ReturnType<typeof createHubService>;
 const MAINTENANCE_MS = 60_000;
 
 /** The hub role of a node: membership and directory, request authentication, and the mailbox. */
-export function createHubService(deps: { db: Kysely<Database>; audit: AuditLog; keys: KeyStore; dataDir: string }) {
+export function createHubService(deps: { db: Kysely<Database>; audit: AuditLog; keys: KeyStore; dataDir: string; requestsPerMinute?: number }) {
   const { db } = deps;
   const members = createHubMembers({ db, audit: deps.audit, keys: deps.keys });
   const mailbox = createHubMailbox({ db, members, dataDir: deps.dataDir });
+  const rateLimit = createMemberRateLimit({ perMinute: deps.requestsPerMinute ?? 6000 });
   let timer: NodeJS.Timeout | null = null;
 
   function refuse(err: unknown): never {
@@ -46,19 +48,36 @@ export function createHubService(deps: { db: Kysely<Database>; audit: AuditLog; 
 
     /**
      * Authenticates a member's signed request: signature by the agency's current signing key over this method, path
-     * and body digest, timestamp within five minutes, nonce never seen. Pending and suspended members may only do
-     * what `allow` lists.
+     * and body digest, timestamp within five minutes, nonce never seen, and within the member's request allowance.
+     * Pending and suspended members may only do what `allow` lists.
      */
     async authenticate(
       header: string | undefined,
       actual: { method: string; path: string; bodyDigest?: string },
       allow: MemberStatus[] = ['active'],
+      meta: { requestId?: string; ip?: string } = {},
     ): Promise<AuthenticatedRequest> {
       let claims: RequestClaims;
       try {
         claims = await verifyRequest(header, actual, (agencyId, kid) => members.signingKey(agencyId, kid, true));
       } catch (err) {
         refuse(err);
+      }
+      const rate = rateLimit.take(claims.agency);
+      if (rate.retryAfter > 0) {
+        // Once per spell of refusals: recording each would let a flooding member fill the audit trail instead.
+        if (rate.firstRefusal) {
+          await deps.audit.record(db, {
+            actor: { kind: 'system', name: 'hub' },
+            operation: 'authentication',
+            action: 'hub.member.throttled',
+            object: { type: 'hub-member', id: claims.agency },
+            details: { requestsPerMinute: rateLimit.perMinute },
+            ...(meta.requestId ? { requestId: meta.requestId } : {}),
+            ...(meta.ip ? { ip: meta.ip } : {}),
+          });
+        }
+        throw new TooManyRequestsError(`This agency is over the hub's allowance of ${rateLimit.perMinute} requests per minute: try again in ${rate.retryAfter} s.`, rate.retryAfter, 'rate-limited');
       }
       await rememberNonce(claims.nonce);
       const status = (await members.statuses([claims.agency])).get(claims.agency)!;

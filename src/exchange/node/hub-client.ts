@@ -20,6 +20,8 @@ export class HubRefusedError extends Error {
     public readonly status: number,
     public readonly code: string,
     message: string,
+    /** The hub's Retry-After (429: this agency is over its request allowance), in milliseconds. */
+    public readonly retryAfterMs = 0,
   ) {
     super(message);
     this.name = 'HubRefusedError';
@@ -68,7 +70,8 @@ async function send(url: string, init: RequestInit & { timeoutMs?: number }): Pr
     } catch {
       /* not a problem document */
     }
-    throw new HubRefusedError(res.status, code, detail);
+    const retryAfter = Number(res.headers.get('retry-after'));
+    throw new HubRefusedError(res.status, code, detail, Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 3600) * 1000 : 0);
   }
   return res;
 }

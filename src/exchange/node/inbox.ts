@@ -316,7 +316,7 @@ export function createInbox(deps: {
         await membership.markContact(agencyId, err instanceof Error ? err.message : String(err)).catch(() => undefined);
         if (pending) await membership.refreshDirectory(agencyId).catch(() => undefined);
         else deps.log?.warn({ agencyId, err: err instanceof Error ? err.message : String(err) }, 'inbox poll failed; retrying');
-        await sleep(backoff, signal);
+        await sleep(Math.max(backoff, err instanceof HubRefusedError ? err.retryAfterMs : 0), signal);
         backoff = Math.min(backoff * 2, pending ? 2_000 : 5_000);
       }
     }

@@ -38,8 +38,9 @@ export function createOutbox(deps: { db: Kysely<Database>; jobs: JobQueue; membe
     waiting: number;
   }
 
-  async function scheduleRetry(agencyId: string, key: string, attempts: number): Promise<void> {
-    const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.max(0, attempts - 1));
+  async function scheduleRetry(agencyId: string, key: string, attempts: number, atLeastMs = 0): Promise<void> {
+    // A hub that says when (over this agency's allowance) is taken at its word: sooner would only be refused again.
+    const delay = Math.max(atLeastMs, Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.max(0, attempts - 1)));
     await jobs.enqueue(FLUSH_JOB, { agencyId }, { id: `${FLUSH_JOB}:${agencyId}:retry:${key}:${attempts}`, runAfter: new Date(Date.now() + delay), agencyId, maxAttempts: 1 });
   }
 
@@ -79,7 +80,7 @@ export function createOutbox(deps: { db: Kysely<Database>; jobs: JobQueue; membe
         if (!(err instanceof HubUnavailableError) && !(err instanceof HubRefusedError)) throw err;
         await db.updateTable('exchange_outbox').set({ last_error: message, attempts: row.attempts + 1 }).where('seq', '=', row.seq).execute();
         await membership.markContact(agencyId, message);
-        await scheduleRetry(agencyId, row.id, row.attempts + 1);
+        await scheduleRetry(agencyId, row.id, row.attempts + 1, err instanceof HubRefusedError ? err.retryAfterMs : 0);
         result.waiting = Number(
           (await db.selectFrom('exchange_outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('agency_id', '=', agencyId).where('status', '=', 'queued').executeTakeFirstOrThrow()).n,
         );

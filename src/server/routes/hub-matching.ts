@@ -52,7 +52,7 @@ export const hubMatchingRoutes: FastifyPluginAsyncTypebox<{ services: Services }
   app.addHook('preHandler', async (request) => {
     const header = request.headers[SIGNATURE_HEADER];
     const bodyDigest = sha256Digest(rawBodies.get(request) ?? Buffer.alloc(0));
-    callers.set(request, await hub.authenticate(typeof header === 'string' ? header : undefined, { method: request.method, path: request.url, bodyDigest }));
+    callers.set(request, await hub.authenticate(typeof header === 'string' ? header : undefined, { method: request.method, path: request.url, bodyDigest }, undefined, { requestId: request.id, ip: request.ip }));
   });
   const agencyOf = (request: FastifyRequest) => callers.get(request)!.agencyId;
   const meta = (request: FastifyRequest) => ({ requestId: request.id, ip: request.ip });

@@ -62,7 +62,7 @@ export const hubRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asyn
     return async (request: FastifyRequest) => {
       const header = request.headers[SIGNATURE_HEADER];
       const bodyDigest = streamed ? undefined : sha256Digest(rawBodies.get(request) ?? Buffer.alloc(0));
-      callers.set(request, await hub.authenticate(typeof header === 'string' ? header : undefined, { method: request.method, path: request.url, ...(bodyDigest ? { bodyDigest } : {}) }, allow));
+      callers.set(request, await hub.authenticate(typeof header === 'string' ? header : undefined, { method: request.method, path: request.url, ...(bodyDigest ? { bodyDigest } : {}) }, allow, { requestId: request.id, ip: request.ip }));
     };
   }
   const caller = (request: FastifyRequest) => callers.get(request)!;
