@@ -168,6 +168,12 @@ export const DirectoryMember = Type.Object(
     country: Type.String({ maxLength: 3 }),
     status: Type.Enum(MEMBER_STATUSES),
     keys: Type.Array(DirectoryKey, { maxItems: 100 }),
+    /**
+     * Every key continuity proof of the member, oldest first: each signed by a signing key the member had, naming the
+     * keys that followed it. Optional so that a directory from a hub before proofs still reads (nodes then pin at
+     * first sight only).
+     */
+    continuity: Type.Optional(Type.Array(Type.String({ maxLength: 4000 }), { maxItems: 1000 })),
   },
   { additionalProperties: false },
 );
@@ -197,6 +203,24 @@ export const KeyUpdate = Type.Object(
 );
 export type KeyUpdate = Static<typeof KeyUpdate>;
 
+const KeyIdString = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' });
+
+/**
+ * A member's statement, signed with its signing key of the moment (`from`), that the keys `to` follow it. The hub
+ * publishes the chain in the directory, so every node can follow a rotation from a key it already trusts instead of
+ * taking the hub's word for the new one.
+ */
+export const KeyContinuity = Type.Object(
+  {
+    agency: Uuid,
+    from: KeyIdString,
+    to: Type.Object({ sig: KeyIdString, enc: KeyIdString }, { additionalProperties: false }),
+    created: Timestamp,
+  },
+  { additionalProperties: false },
+);
+export type KeyContinuity = Static<typeof KeyContinuity>;
+
 export const checkMessageContent = Compile(MessageContent);
 export const checkReceiptContent = Compile(ReceiptContent);
 export const checkNoticeContent = Compile(NoticeContent);
@@ -204,6 +228,7 @@ export const checkRoutingDocument = Compile(RoutingDocument);
 export const checkRequestClaims = Compile(RequestClaims);
 export const checkDirectoryDocument = Compile(DirectoryDocument);
 export const checkKeyUpdate = Compile(KeyUpdate);
+export const checkKeyContinuity = Compile(KeyContinuity);
 
 export function partId(attachment: number, chunk: number): string {
   return `${attachment}.${chunk}`;

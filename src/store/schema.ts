@@ -77,6 +77,34 @@ export interface Database {
   series_remote_status: SeriesRemoteStatusTable;
   series_remote_hits: SeriesRemoteHitsTable;
   audit_checkpoints: AuditCheckpointsTable;
+  hub_key_continuity: HubKeyContinuityTable;
+  exchange_pinned_keys: ExchangePinnedKeysTable;
+}
+
+/** Continuity proofs members sent with their rotations (hub role; migration 0009). */
+export interface HubKeyContinuityTable {
+  id: Generated<number>;
+  agency_id: string;
+  from_kid: string;
+  to_sig_kid: string;
+  to_enc_kid: string;
+  jws: string;
+  created_at: string;
+}
+
+/** Key pairs this node trusts for network agencies; the latest row per agency is the one used (migration 0009). */
+export interface ExchangePinnedKeysTable {
+  seq: Generated<number>;
+  agency_id: string;
+  sig_kid: string;
+  sig_jwk: string;
+  enc_kid: string;
+  enc_jwk: string;
+  /** first-seen, continuity or trust */
+  source: string;
+  proof: string | null;
+  pinned_at: string;
+  pinned_by: string | null;
 }
 
 /** Signed checkpoints of the audit trail's head (migration 0008). */

@@ -8,7 +8,7 @@ function requireHub(services: Services): void {
 
 /**
  * `tessera network …`: on a hub, enrol agencies and approve or suspend members; on an agency node, join a hub, show
- * the membership, rotate keys and sync now.
+ * the membership, rotate keys, re-pin a partner's keys and sync now.
  */
 export function registerNetworkCommands(program: Command): void {
   const network = program.command('network').description('the exchange network: hub membership, enrolment, keys');
@@ -108,6 +108,18 @@ export function registerNetworkCommands(program: Command): void {
         const agencyId = await hostedAgency(services, options.agency);
         const rotated = await services.exchange.membership.rotateKeys(ctx, agencyId);
         process.stdout.write(`new keys: sig ${rotated.sig}, enc ${rotated.enc}\n`);
+      });
+    });
+
+  network
+    .command('trust')
+    .description("re-pin another agency's keys after checking its signing key id with it out of band (clears a key continuity alarm)")
+    .requiredOption('--agency <id>', 'the network agency whose keys the directory lists')
+    .requiredOption('--kid <kid>', 'its signing key id, as the agency itself told you')
+    .action(async (options: { agency: string; kid: string }, command: Command) => {
+      await withNode(globals(command), async ({ services, ctx }) => {
+        const pinned = await services.exchange.membership.trust(ctx, options.agency, options.kid);
+        process.stdout.write(`pinned for ${options.agency}: sig ${pinned.sig}, enc ${pinned.enc}${pinned.previous ? ` (was sig ${pinned.previous})` : ''}\n`);
       });
     });
 

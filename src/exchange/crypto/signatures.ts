@@ -17,6 +17,7 @@ export type SignedType =
   | 'tessera-notice+jws'
   | 'tessera-directory+jws'
   | 'tessera-key-update+jws'
+  | 'tessera-key-continuity+jws'
   | 'tessera-audit-checkpoint+jws';
 
 export class SignatureError extends Error {

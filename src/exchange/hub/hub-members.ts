@@ -9,6 +9,7 @@ import type { Database, HubMembersTable } from '../../store/schema.js';
 import { keyId, parsePublicJwk, type PrivateKey, type PublicJwk } from '../crypto/keys.js';
 import { signJws, verifyJws } from '../crypto/signatures.js';
 import { newEnrolmentToken, parseEnrolmentToken } from '../enrolment-token.js';
+import { verifyKeyContinuity } from '../key-continuity.js';
 import type { KeyStore } from '../key-store.js';
 import { checkKeyUpdate, PROTOCOL_VERSION, type DirectoryDocument, type DirectoryMember, type MemberStatus } from '../protocol.js';
 
@@ -89,6 +90,7 @@ export function createHubMembers(deps: { db: Kysely<Database>; audit: AuditLog; 
     const id = hub.id;
     const members = await trx.selectFrom('hub_members').selectAll().orderBy('name').execute();
     const allKeys = await memberKeys(trx);
+    const proofs = await trx.selectFrom('hub_key_continuity').select(['agency_id', 'jws']).orderBy('id').execute();
     const last = await trx.selectFrom('hub_directory').select('version').orderBy('version', 'desc').limit(1).executeTakeFirst();
     const version = (last?.version ?? 0) + 1;
     const document: DirectoryDocument = {
@@ -105,6 +107,7 @@ export function createHubMembers(deps: { db: Kysely<Database>; audit: AuditLog; 
           keys: allKeys
             .filter((k) => k.agency_id === m.agency_id)
             .map((k) => ({ kid: k.kid, use: k.use as 'sig' | 'enc', status: k.status as 'current' | 'retired', jwk: JSON.parse(k.jwk) })),
+          continuity: proofs.filter((p) => p.agency_id === m.agency_id).map((p) => p.jws),
         }),
       ),
     };
@@ -290,9 +293,11 @@ export function createHubMembers(deps: { db: Kysely<Database>; audit: AuditLog; 
 
     /**
      * A member replaces its keys (rotation). The request was signed with its current key; `update` is a JWS by the
-     * new signing key over the new keys, proving the member holds it. Old keys are kept as retired.
+     * new signing key over the new keys, proving the member holds it; `continuity` is a JWS by the current signing key
+     * naming the new ones, which the hub keeps and publishes so that nodes can follow the rotation without trusting
+     * the hub. Old keys are kept as retired.
      */
-    async updateKeys(agencyId: string, update: string, meta: { requestId?: string; ip?: string } = {}): Promise<number> {
+    async updateKeys(agencyId: string, update: string, continuity: string | undefined, meta: { requestId?: string; ip?: string } = {}): Promise<number> {
       let payload: unknown;
       try {
         const claimed = JSON.parse(Buffer.from(update.split('.')[1] ?? '', 'base64url').toString('utf8')) as { keys?: { use?: string; jwk?: unknown }[] };
@@ -304,8 +309,16 @@ export function createHubMembers(deps: { db: Kysely<Database>; audit: AuditLog; 
       if (!checkKeyUpdate.Check(payload) || payload.agency !== agencyId) throw new BadRequestError('The key update is malformed or names another agency.', 'invalid-key-update');
       const sig = parsePublicJwk(payload.keys.find((k) => k.use === 'sig')?.jwk, 'sig');
       const enc = parsePublicJwk(payload.keys.find((k) => k.use === 'enc')?.jwk, 'enc');
-      const hub = await signer();
       const kids = { sig: await keyId(sig), enc: await keyId(enc) };
+      const current = await db.selectFrom('hub_member_keys').select(['kid', 'jwk']).where('agency_id', '=', agencyId).where('use', '=', 'sig').where('status', '=', 'current').executeTakeFirst();
+      if (!continuity || !current) throw new BadRequestError('A key rotation needs a continuity proof signed with the current signing key.', 'invalid-key-continuity');
+      try {
+        const proof = await verifyKeyContinuity(continuity, { agency: agencyId, from: { kid: current.kid, jwk: parsePublicJwk(JSON.parse(current.jwk), 'sig') } });
+        if (proof.to.sig !== kids.sig || proof.to.enc !== kids.enc) throw new Error('the proof names other keys than the update');
+      } catch (err) {
+        throw new BadRequestError(`The key continuity proof is refused: ${(err as Error).message}.`, 'invalid-key-continuity');
+      }
+      const hub = await signer();
       return db.transaction().execute(async (trx) => {
         const now = nowIso();
         await trx.updateTable('hub_member_keys').set({ status: 'retired', retired_at: now }).where('agency_id', '=', agencyId).where('status', '=', 'current').execute();
@@ -317,13 +330,14 @@ export function createHubMembers(deps: { db: Kysely<Database>; audit: AuditLog; 
             .onConflict((oc) => oc.column('kid').doUpdateSet({ status: 'current', retired_at: null }))
             .execute();
         }
+        await trx.insertInto('hub_key_continuity').values({ agency_id: agencyId, from_kid: current.kid, to_sig_kid: kids.sig, to_enc_kid: kids.enc, jws: continuity, created_at: now }).execute();
         const version = await publishDirectory(trx, hub);
         await audit.record(trx, {
           actor: { kind: 'system', name: 'hub' },
           operation: 'alteration',
           action: 'hub.member.keys',
           object: { type: 'hub-member', id: agencyId },
-          details: { directoryVersion: version },
+          details: { directoryVersion: version, from: current.kid, sig: kids.sig, enc: kids.enc },
           requestId: meta.requestId,
           ip: meta.ip,
         });

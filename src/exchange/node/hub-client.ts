@@ -114,7 +114,7 @@ export function createHubClient(options: { hubUrl: string; agencyId: string; sig
 
     directory: () => json<{ version: number; jws: string }>('GET', '/hub/v1/directory'),
 
-    updateKeys: (update: string) => json<{ directoryVersion: number }>('POST', '/hub/v1/keys', { update }),
+    updateKeys: (update: string, continuity: string) => json<{ directoryVersion: number }>('POST', '/hub/v1/keys', { update, continuity }),
 
     async putPart(envelopeId: string, partId: string, bytes: Uint8Array<ArrayBuffer>): Promise<{ stored: boolean }> {
       const res = await signedFetch('PUT', `/hub/v1/parts/${envelopeId}/${partId}`, bytes);

@@ -120,12 +120,12 @@ export const hubRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asyn
       preHandler: signed(['pending', 'active']),
       schema: {
         tags,
-        summary: 'Replace the agency keys (rotation): signed with the current key, the update signed with the new one',
-        body: Type.Object({ update: Type.String({ maxLength: 10_000 }) }, { additionalProperties: false }),
+        summary: 'Replace the agency keys (rotation): signed with the current key, the update signed with the new one, the continuity proof with the current one',
+        body: Type.Object({ update: Type.String({ maxLength: 10_000 }), continuity: Type.Optional(Type.String({ maxLength: 4000 })) }, { additionalProperties: false }),
         response: { 200: Type.Object({ directoryVersion: Type.Integer() }), ...commonErrors },
       },
     },
-    async (request) => ({ directoryVersion: await hub.members.updateKeys(caller(request).agencyId, request.body.update, { requestId: request.id, ip: request.ip }) }),
+    async (request) => ({ directoryVersion: await hub.members.updateKeys(caller(request).agencyId, request.body.update, request.body.continuity, { requestId: request.id, ip: request.ip }) }),
   );
 
   app.put(

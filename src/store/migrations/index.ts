@@ -7,6 +7,7 @@ import * as m0005 from './0005-location.js';
 import * as m0006 from './0006-matching.js';
 import * as m0007 from './0007-victims.js';
 import * as m0008 from './0008-audit-checkpoints.js';
+import * as m0009 from './0009-key-continuity.js';
 
 /**
  * Every migration, in order. Listed by hand (not read from the folder) so the compiled CLI, the tests under tsx and a
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0006-matching': m0006,
   '0007-victims': m0007,
   '0008-audit-checkpoints': m0008,
+  '0009-key-continuity': m0009,
 };
