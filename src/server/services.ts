@@ -19,6 +19,7 @@ import { createSelectorService } from '../intel/correlation/selector-service.js'
 import { createChartService } from '../intel/graph/chart-service.js';
 import { createGraphService } from '../intel/graph/graph-service.js';
 import { createPostImportService } from '../intel/posts/import-service.js';
+import { createRecordSending } from '../intel/records/record-sending.js';
 import { createRecordService } from '../intel/records/record-service.js';
 import { createMispService } from '../interop/misp/misp-service.js';
 import { createStixService } from '../interop/stix/stix-service.js';
@@ -40,6 +41,7 @@ export function createServices(deps: { db: Kysely<Database>; dialect: Dialect; c
   const exchange = createExchange({ db, dialect: deps.dialect, config, masterKey, audit, jobs, caseAccess });
   const agencies = createAgencyService({ db, audit, onCreated: exchange.onAgencyCreated });
   const auditCheckpoints = createAuditCheckpoints({ db, signer: createNodeSigner({ db, keys: exchange.keys }) });
+  const records = createRecordService({ db, audit, access: caseAccess });
   const media = createMediaServices({ db, audit, caseAccess, jobs, dataDir: config.dataDir, masterKey });
   return {
     db,
@@ -56,7 +58,8 @@ export function createServices(deps: { db: Kysely<Database>; dialect: Dialect; c
     cases: createCaseService({ db, audit, access: caseAccess }),
     exchange,
     matching: createMatching({ db, audit, caseAccess, exchange, masterKey, config }),
-    records: createRecordService({ db, audit, access: caseAccess }),
+    records,
+    recordSending: createRecordSending({ db, audit, access: caseAccess, records, messages: exchange.messages }),
     selectors: createSelectorService({ db, audit, access: caseAccess }),
     postImports: createPostImportService({ db, audit, access: caseAccess, jobs }),
     graph,

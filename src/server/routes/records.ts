@@ -10,6 +10,7 @@ import {
   RecordVersionSchema,
 } from '../../intel/records/record-schemas.js';
 import { PostImportOptionsSchema, PostImportSchema } from '../../intel/posts/import-service.js';
+import { RecordSentSchema, SendRecordSchema } from '../../intel/records/record-sending.js';
 import { AppError } from '../../errors.js';
 import { commonErrors } from '../problem.js';
 import { Empty } from '../schemas.js';
@@ -72,6 +73,23 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
       await services.records.remove(request.ctx(), request.params.id, request.params.recordId, request.body.reason);
       return reply.code(204).send(null);
     },
+  );
+
+  app.post(
+    '/cases/:id/records/:recordId/send',
+    {
+      // Reading the record is the case's rule; sending takes a messaging role too (the service asks the exchange).
+      config: { access: { kind: 'case', permission: 'case.read', param: 'id' } },
+      schema: {
+        tags,
+        summary: 'Send the record to agencies of the network, as a message under its own handling code (logged as a disclosure)',
+        description: 'The node composes the message from the stored record. Refused with 403 record-not-sendable when the handling code does not allow these recipients (TLP:RED never; AMBER+STRICT and H2 by the originator only; AMBER by others only within the case).',
+        params: RecordParams,
+        body: SendRecordSchema,
+        response: { 201: RecordSentSchema, ...commonErrors },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await services.recordSending.send(request.ctx(), request.params.id, request.params.recordId, request.body)),
   );
 
   app.get(
