@@ -3,6 +3,7 @@ import type { AlsoSeenInSchema, CaseSelectorSchema, NewSelectorSchema, SelectorS
 import type { ChartSchema, ChartSummarySchema, GraphEdgeSchema, GraphNodeSchema, GraphSchema, NewChartSchema, NodeType, TimelineItemSchema, TimelineSchema } from '../../../../src/intel/graph/graph-schemas.js';
 import type { PostImportSchema } from '../../../../src/intel/posts/import-service.js';
 import type { NewRecordSchema, RecordPatchSchema, RecordSchema, RecordVersionSchema } from '../../../../src/intel/records/record-schemas.js';
+import type { RecordSentSchema, SendRecordSchema } from '../../../../src/intel/records/record-sending.js';
 import type { DataSubjectCategory, FactOrAssessment, Grading, GradingScheme, HandlingCode, RecordKind, SelectorType } from '../../../../src/intel/vocabulary.js';
 import type { ExtractedSelectorSchema } from '../../../../src/intel/selectors/types.js';
 import type { MispImportResultSchema } from '../../../../src/interop/misp/misp-service.js';
@@ -12,6 +13,8 @@ export type IntelRecord = Static<typeof RecordSchema>;
 export type NewRecord = Static<typeof NewRecordSchema>;
 export type RecordPatch = Static<typeof RecordPatchSchema>;
 export type RecordVersion = Static<typeof RecordVersionSchema>;
+export type SendRecord = Static<typeof SendRecordSchema>;
+export type RecordSent = Static<typeof RecordSentSchema>;
 export type CaseSelector = Static<typeof CaseSelectorSchema>;
 export type NewSelector = Static<typeof NewSelectorSchema>;
 export type SelectorSource = Static<typeof SelectorSourceSchema>;

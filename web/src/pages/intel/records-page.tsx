@@ -11,9 +11,13 @@ import { ErrorNotice } from '../../ui/notice.js';
 import { Empty, Loading } from '../../ui/page.js';
 import { Pager } from '../../ui/pager.js';
 import { useApi } from '../../ui/use-api.js';
+import { useMe } from '../../session/session.js';
+import type { DirectoryEntry } from '../messages/messages-types.js';
+import { MESSAGE_ROLES } from '../messages/routes.js';
 import { HandlingBadge, IntelFrame } from './intel-ui.js';
 import { DATA_SUBJECT_LABELS, GRADING_SCALES, RECORD_KIND_LABELS, type IntelRecord, type Paged, type RecordKind, type RecordVersion } from './intel-types.js';
 import { RecordFormDialog } from './record-form.js';
+import { joinedNetwork, SendRecordDialog } from './send-record-dialog.js';
 
 const PAGE_SIZE = 25;
 
@@ -88,7 +92,10 @@ function DeleteDialog({ caseId, record, onClose, onDeleted }: { caseId: string; 
   );
 }
 
-function RecordItem({ r, onEdit, onHistory, onDelete }: { r: IntelRecord; onEdit: () => void; onHistory: () => void; onDelete: () => void }) {
+/** `send`: absent when the user does not exchange messages; `blocked` says why the action is off. */
+type SendAction = { onSend: () => void; blocked?: string | undefined };
+
+function RecordItem({ r, onEdit, onHistory, onDelete, send }: { r: IntelRecord; onEdit: () => void; onHistory: () => void; onDelete: () => void; send?: SendAction | undefined }) {
   return (
     <li className="record-item" aria-label={`${RECORD_KIND_LABELS[r.kind]} ${r.subject ?? ''}`.trim()}>
       <div className="record-item-head">
@@ -111,6 +118,11 @@ function RecordItem({ r, onEdit, onHistory, onDelete }: { r: IntelRecord; onEdit
           <Button size="small" variant="ghost" onClick={onHistory}>
             Versions ({r.version})
           </Button>
+          {send ? (
+            <Button size="small" variant="ghost" onClick={send.onSend} disabled={Boolean(send.blocked)} title={send.blocked}>
+              Send to agency…
+            </Button>
+          ) : null}
           {r.can.edit ? (
             <Button size="small" variant="ghost" onClick={onEdit}>
               Edit
@@ -145,6 +157,19 @@ export function RecordsPage({ caseId }: { caseId: string }) {
   const [editing, setEditing] = useState<IntelRecord | 'new' | null>(null);
   const [history, setHistory] = useState<IntelRecord | null>(null);
   const [erasing, setErasing] = useState<IntelRecord | null>(null);
+  const [sending, setSending] = useState<IntelRecord | null>(null);
+  const me = useMe();
+  const messaging = me.user.roles.some((r) => MESSAGE_ROLES.includes(r));
+  const directory = useApi<DirectoryEntry[]>(messaging ? '/network/directory' : null);
+  const joined = joinedNetwork(directory.data, me.agency.id);
+  const sendBlocked = directory.error
+    ? 'The network directory could not be read.'
+    : !directory.data
+      ? 'Reading the network directory…'
+      : !joined
+        ? 'Your agency has not joined a network (or the hub has not approved it yet).'
+        : undefined;
+  const sendAction = (r: IntelRecord): SendAction | undefined => (messaging ? { onSend: () => setSending(r), blocked: sendBlocked } : undefined);
   const go = (next: { kind?: string; q?: string; page?: number }) => navigate(withQuery(`/cases/${caseId}/records`, { kind: next.kind ?? kind, q: next.q ?? q, page: next.page && next.page > 1 ? next.page : undefined }));
 
   const body = (c: Case) => (
@@ -180,7 +205,7 @@ export function RecordsPage({ caseId }: { caseId: string }) {
           <>
             <ul className="record-list" aria-label="Records">
               {data.items.map((r) => (
-                <RecordItem key={r.id} r={r} onEdit={() => setEditing(r)} onHistory={() => setHistory(r)} onDelete={() => setErasing(r)} />
+                <RecordItem key={r.id} r={r} onEdit={() => setEditing(r)} onHistory={() => setHistory(r)} onDelete={() => setErasing(r)} send={sendAction(r)} />
               ))}
             </ul>
             <Pager page={page} pageSize={PAGE_SIZE} total={data.total} onPage={(p) => go({ page: p })} noun="records" />
@@ -199,6 +224,7 @@ export function RecordsPage({ caseId }: { caseId: string }) {
           }}
         />
       ) : null}
+      {sending && directory.data ? <SendRecordDialog c={c} record={sending} directory={directory.data} myAgencyId={me.agency.id} onClose={() => setSending(null)} /> : null}
       {history ? <HistoryDialog caseId={caseId} record={history} onClose={() => setHistory(null)} /> : null}
       {erasing ? (
         <DeleteDialog
