@@ -42,7 +42,7 @@ export const HANDLING_CODES: HandlingCode[] = ['TLP:RED', 'TLP:AMBER+STRICT', 'T
 export const HANDLING_HINTS: Record<HandlingCode, string> = {
   'TLP:RED': 'Only your agency sees it; it never leaves this node (no export, no message).',
   'TLP:AMBER+STRICT': 'Only your agency sees it; only your agency may export it.',
-  'TLP:AMBER': 'Every agency in the case sees it; agencies other than yours may pass it on only within the case.',
+  'TLP:AMBER': 'Every agency in the case sees it; only the originating agency may send it beyond the case.',
   'TLP:GREEN': 'Every agency in the case sees it; may be shared with the community.',
   'TLP:CLEAR': 'No restriction on disclosure.',
 };
