@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestNode } from './support.js';
-import { apiUser, eventually, startNetwork, type ApiUser, type TestNetwork } from './support.js';
+import { apiUser, eventually, startNetwork, userCtx, type ApiUser, type TestNetwork } from './support.js';
 
 /**
  * "Send this record" across a real network: a hub and two agency nodes over HTTP, every call through the API as a
@@ -134,5 +134,17 @@ describe('sending an intelligence record to another agency', () => {
     expect((await send(ptInv, ptCase, recordId, { to: [net.es], rfiDeadline: new Date(Date.now() - 60_000).toISOString() })).json().code).toBe('deadline-past');
     expect(await sentCount(net.a)).toBe(before);
     expect((await recordSends(net.a)).some((e) => e.objectId === recordId)).toBe(false);
+  });
+
+  it('queues nothing when what is recorded with the send fails: the message and its disclosure are one transaction', async () => {
+    const [sentBefore, outboxBefore, sendsBefore] = [await sentCount(net.a), await outboxCount(net.a), (await recordSends(net.a)).length];
+    await expect(
+      net.a.services.exchange.messages.send(userCtx(net.pt), { to: [net.es], subject: 'Atomic', body: 'never queued', handling: { tlp: 'TLP:AMBER' } }, async () => {
+        throw new Error('the audit trail is unavailable');
+      }),
+    ).rejects.toThrow('the audit trail is unavailable');
+    expect(await sentCount(net.a)).toBe(sentBefore);
+    expect(await outboxCount(net.a)).toBe(outboxBefore);
+    expect((await recordSends(net.a)).length).toBe(sendsBefore);
   });
 });

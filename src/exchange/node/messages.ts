@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { AuditLog } from '../../audit/audit-log.js';
 import type { CaseAccessPolicy } from '../../cases/case-access.js';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
@@ -366,7 +366,11 @@ export function createMessages(deps: {
      * Composes, signs and seals a message to one or more network agencies and queues it for the hub: a disclosure in
      * the audit trail, with the recipients. Sealing happens now, so what waits in the outbox is already encrypted.
      */
-    async send(ctx: RequestContext, input: NewMessage): Promise<MessageDetail> {
+    /**
+     * `alsoWithin` runs inside the transaction that queues the message, so what a caller records about the send (the
+     * record it carries, say) is committed with it or not at all.
+     */
+    async send(ctx: RequestContext, input: NewMessage, alsoWithin?: (trx: Transaction<Database>, sent: { id: string; messageId: string }) => Promise<void>): Promise<MessageDetail> {
       const agencyId = agencyOf(ctx);
       const member = await membership.membership(agencyId);
       if (!member) throw new ConflictError('Your agency has not joined the network yet; ask your agency admin.', 'not-a-member');
@@ -508,6 +512,7 @@ export function createMessages(deps: {
           requestId: ctx.requestId,
           ip: ctx.ip,
         });
+        if (alsoWithin) await alsoWithin(trx, { id: rowId, messageId: id });
       });
       await outbox.kick(agencyId);
       if (replyTo && replyTo.box === 'in' && !replyTo.answered_at) await receipts.send(agencyId, replyTo.from_agency_id, replyTo.message_id, 'answered');

@@ -80,37 +80,42 @@ export function createRecordSending(deps: {
         throw new BadRequestError(`The record is too long to travel as a message (${message.body.length} characters with the note; at most ${MAX_BODY}).`, 'record-too-long');
       }
 
-      const sent = await messages.send(ctx, {
-        to,
-        subject: message.subject,
-        body: message.body,
-        caseId,
-        handling: message.handling,
-        priority: input.priority,
-        rfiDeadline: input.rfiDeadline,
-      });
-      // After the message is sealed and queued: the event states a disclosure that happened. The exchange's own
-      // message.send event is written with the message; this one names the record that went out in it.
-      await audit.record(db, {
-        actor: ctx.actor,
-        operation: 'disclosure',
-        action: 'record.send',
-        object: { type: 'record', id: recordId },
-        caseId,
-        recipients: to,
-        justification: ctx.justification,
-        details: {
-          message: sent.id,
-          messageId: sent.messageId,
-          kind: record.kind,
-          version: record.version,
-          handling: message.handling.tlp,
-          restrictions: record.handlingRestrictions.map((r) => r.code),
-          note: Boolean(input.note?.trim()),
+      // The disclosure event is written in the transaction that queues the message: both are kept, or neither. The
+      // exchange's own message.send event is written with the message; this one names the record that went out in it.
+      const sent = await messages.send(
+        ctx,
+        {
+          to,
+          subject: message.subject,
+          body: message.body,
+          caseId,
+          handling: message.handling,
+          priority: input.priority,
+          rfiDeadline: input.rfiDeadline,
         },
-        requestId: ctx.requestId,
-        ip: ctx.ip,
-      });
+        async (trx, queued) => {
+          await audit.record(trx, {
+            actor: ctx.actor,
+            operation: 'disclosure',
+            action: 'record.send',
+            object: { type: 'record', id: recordId },
+            caseId,
+            recipients: to,
+            justification: ctx.justification,
+            details: {
+              message: queued.id,
+              messageId: queued.messageId,
+              kind: record.kind,
+              version: record.version,
+              handling: message.handling.tlp,
+              restrictions: record.handlingRestrictions.map((r) => r.code),
+              note: Boolean(input.note?.trim()),
+            },
+            requestId: ctx.requestId,
+            ip: ctx.ip,
+          });
+        },
+      );
       return sent;
     },
   };
