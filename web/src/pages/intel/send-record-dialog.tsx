@@ -4,11 +4,11 @@ import type { Case } from '../../api/types.js';
 import { Link } from '../../router.js';
 import { Button } from '../../ui/button.js';
 import { Dialog } from '../../ui/dialog.js';
-import { Checkbox, SelectField, TextArea } from '../../ui/field.js';
+import { Checkbox, TextArea } from '../../ui/field.js';
 import { countryName } from '../../ui/format.js';
 import { ErrorNotice, Notice } from '../../ui/notice.js';
-import { messagesChanged } from '../messages/messages-ui.js';
-import { PRIORITY_LABELS, type DirectoryEntry, type Priority } from '../messages/messages-types.js';
+import { messagesChanged, PrioritySelect } from '../messages/messages-ui.js';
+import type { DirectoryEntry, Priority } from '../messages/messages-types.js';
 import { HandlingBadge } from './intel-ui.js';
 import { HANDLING_HINTS, RECORD_KIND_LABELS, type IntelRecord, type RecordSent, type SendRecord } from './intel-types.js';
 
@@ -103,13 +103,7 @@ export function SendRecordDialog({ c, record, directory, myAgencyId, onClose }: 
           ))}
         </fieldset>
         <TextArea label="Note (optional)" hint="Written above the record in the message." rows={3} value={note} onChange={(e) => setNote(e.target.value)} maxLength={10_000} />
-        <SelectField label="Priority" value={priority} onChange={(e) => setPriority(e.target.value as Priority)}>
-          {(Object.keys(PRIORITY_LABELS) as Priority[]).map((p) => (
-            <option key={p} value={p}>
-              {PRIORITY_LABELS[p]}
-            </option>
-          ))}
-        </SelectField>
+        <PrioritySelect value={priority} onChange={setPriority} />
         <ErrorNotice error={error} title="The record was not sent" />
       </form>
     </Dialog>

@@ -13,8 +13,8 @@ import { useApi } from '../../ui/use-api.js';
 import { Link } from '../../router.js';
 import { csrfFromCookie, uploadRaw } from '../media/upload.js';
 import type { DirectoryEntry, HandlingCode, HandlingRestrictionCode, MessageDetail, NewMessage, Priority, Upload } from './messages-types.js';
-import { PRIORITY_LABELS, RESTRICTION_LABELS, TLP_CODES, TLP_MEANING } from './messages-types.js';
-import { formatSize, messagesChanged } from './messages-ui.js';
+import { RESTRICTION_LABELS, TLP_CODES, TLP_MEANING } from './messages-types.js';
+import { formatSize, messagesChanged, PrioritySelect } from './messages-ui.js';
 
 interface PendingFile {
   key: string;
@@ -168,13 +168,7 @@ export function ComposePage() {
                 </option>
               ))}
             </datalist>
-            <SelectField label="Priority" value={priority} onChange={(e) => setPriority(e.target.value as Priority)}>
-              {(Object.keys(PRIORITY_LABELS) as Priority[]).map((p) => (
-                <option key={p} value={p}>
-                  {PRIORITY_LABELS[p]}
-                </option>
-              ))}
-            </SelectField>
+            <PrioritySelect value={priority} onChange={setPriority} />
           </div>
           <TextField label="Subject" required value={subject} onChange={(e) => setSubject(e.target.value)} maxLength={300} error={fieldErrors.subject} />
           <TextArea label="Text" rows={10} value={body} onChange={(e) => setBody(e.target.value)} maxLength={100_000} error={fieldErrors.body} />

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api } from '../../api/client.js';
+import { SelectField } from '../../ui/field.js';
 import { formatDateTime } from '../../ui/format.js';
 import type { MessageSummary, Priority, RecipientStatus } from './messages-types.js';
 import { PRIORITY_LABELS } from './messages-types.js';
@@ -10,6 +11,19 @@ export { HandlingBadge } from '../intel/intel-ui.js';
 export function PriorityBadge({ priority }: { priority: Priority }) {
   if (priority === 'normal') return null;
   return <span className={`badge badge-priority-${priority}`}>{PRIORITY_LABELS[priority]}</span>;
+}
+
+/** The priority of a message being composed (the composer and "send this record"). */
+export function PrioritySelect({ value, onChange }: { value: Priority; onChange: (p: Priority) => void }) {
+  return (
+    <SelectField label="Priority" value={value} onChange={(e) => onChange(e.target.value as Priority)}>
+      {(Object.keys(PRIORITY_LABELS) as Priority[]).map((p) => (
+        <option key={p} value={p}>
+          {PRIORITY_LABELS[p]}
+        </option>
+      ))}
+    </SelectField>
+  );
 }
 
 /** A request for information: its deadline, or that it is overdue (past the deadline, not answered). */
