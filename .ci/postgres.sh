@@ -26,6 +26,8 @@ do $$ begin
     create role tessera_ci login createdb password 'tessera_ci';
   end if;
 end $$;
+-- Tests drop their databases WITH (FORCE), which must end an autovacuum worker that happens to be in one.
+grant pg_signal_backend to tessera_ci;
 SQL
 if ! su postgres -c "psql -tA -p $PORT -c \"select 1 from pg_database where datname = 'tessera_ci'\"" | grep -q 1; then
   su postgres -c "createdb -p $PORT -O tessera_ci tessera_ci"

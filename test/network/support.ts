@@ -10,6 +10,7 @@ import type { RequestContext } from '../../src/identity/context.js';
 import type { Role } from '../../src/identity/roles.js';
 import { loggerOptions } from '../../src/server/app.js';
 import { startNode, type RunningNode } from '../../src/server/start.js';
+import { dropTestDatabase } from '../support/stores.js';
 
 /** A node of a test network: running in-process on 127.0.0.1 with real HTTP, its own data directory and SQLite. */
 export interface TestNode {
@@ -66,12 +67,7 @@ async function postgresDatabase(): Promise<{ url: string; drop: () => Promise<vo
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    },
+    drop: () => dropTestDatabase(adminUrl, name),
   };
 }
 

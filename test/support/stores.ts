@@ -35,12 +35,7 @@ export async function createTestStore(dialect: Dialect, options: { migrate?: boo
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
     databaseUrl = url.toString();
-    dropDatabase = async () => {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    };
+    dropDatabase = () => dropTestDatabase(adminUrl, name);
   }
   const store = openStore({ dataDir, databaseUrl });
   if (options.migrate !== false) await migrateToLatest(store.db);
@@ -54,4 +49,26 @@ export async function createTestStore(dialect: Dialect, options: { migrate?: boo
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Drops a test database, its sessions ended. PostgreSQL refuses to end an autovacuum worker that happens to be in it
+ * unless the role may signal other backends (CI grants pg_signal_backend; a developer's role may not have it): the
+ * worker is done within moments, so the drop is tried again a few times before the error is let through.
+ */
+export async function dropTestDatabase(adminUrl: string, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(`drop database if exists ${name} with (force)`);
+      return;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (attempt >= 20 || (code !== '42501' && code !== '55006')) throw err;
+    } finally {
+      await client.end();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
