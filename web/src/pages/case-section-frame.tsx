@@ -27,6 +27,15 @@ export interface CaseSectionFrameProps {
   children: (c: Case) => ReactNode;
 }
 
+/** Back to the case, named by its reference and title: the eyebrow of every page within a case. */
+export function CaseBackLink({ c }: { c: Pick<Case, 'id' | 'reference' | 'title'> }) {
+  return (
+    <Link to={`/cases/${c.id}`} className="back-link">
+      <ArrowLeftIcon /> <span className="case-ref">{c.reference}</span> {c.title}
+    </Link>
+  );
+}
+
 /** The frame of a section of a case (intelligence, media, victim identification): back to the case, its name, the section's screens as tabs. */
 export function CaseSectionFrame({ caseId, section, tabs, links = [], title, subtitle, actions, children }: CaseSectionFrameProps) {
   const { path } = useLocation();
@@ -36,11 +45,7 @@ export function CaseSectionFrame({ caseId, section, tabs, links = [], title, sub
   return (
     <>
       <PageHeader
-        eyebrow={
-          <Link to={`/cases/${c.id}`} className="back-link">
-            <ArrowLeftIcon /> <span className="case-ref">{c.reference}</span> {c.title}
-          </Link>
-        }
+        eyebrow={<CaseBackLink c={c} />}
         title={title}
         subtitle={subtitle}
         actions={actions?.(c)}

@@ -6,10 +6,11 @@ import { Button } from '../../ui/button.js';
 import { Dialog } from '../../ui/dialog.js';
 import { SelectField, TextField } from '../../ui/field.js';
 import { formatDateTime } from '../../ui/format.js';
-import { ArrowLeftIcon, PlusIcon } from '../../ui/icons.js';
+import { PlusIcon } from '../../ui/icons.js';
 import { ErrorNotice } from '../../ui/notice.js';
 import { Empty, Loading, PageHeader, Section } from '../../ui/page.js';
 import { useApi } from '../../ui/use-api.js';
+import { CaseBackLink } from '../case-section-frame.js';
 import { AUDIENCE_HINTS, AUDIENCE_LABELS, PRIOR_LABELS, percent, type Assessment, type AssessmentSummary, type NewAssessment } from './location-types.js';
 import './location.css';
 
@@ -93,11 +94,7 @@ export function LocationListPage({ caseId }: { caseId: string }) {
   return (
     <>
       <PageHeader
-        eyebrow={
-          <Link to={`/cases/${c.id}`} className="back-link">
-            <ArrowLeftIcon /> <span className="case-ref">{c.reference}</span> {c.title}
-          </Link>
-        }
+        eyebrow={<CaseBackLink c={c} />}
         title="Location"
         subtitle="Where an online identity most likely is, from its posting times, its language, the case’s media metadata and analysts’ clues."
         actions={
