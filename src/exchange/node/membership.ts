@@ -171,7 +171,11 @@ export function createNodeMembership(deps: { db: Kysely<Database>; audit: AuditL
     let q = db.selectFrom('exchange_pinned_keys').selectAll().orderBy('seq');
     if (agencyIds) q = q.where('agency_id', 'in', agencyIds);
     const map = new Map<string, PinRow[]>();
-    for (const r of await q.execute()) map.set(r.agency_id, [...(map.get(r.agency_id) ?? []), { ...r, seq: Number(r.seq) }]);
+    for (const r of await q.execute()) {
+      const rows = map.get(r.agency_id) ?? [];
+      rows.push({ ...r, seq: Number(r.seq) });
+      map.set(r.agency_id, rows);
+    }
     return map;
   }
 
